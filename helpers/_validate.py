@@ -1,4 +1,4 @@
-"""Argument checking shared by every module: clear errors that name the bad value and what is allowed."""
+"""Argument checking shared by every module: errors that name the bad value and what is allowed."""
 
 from __future__ import annotations
 
@@ -9,17 +9,24 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def choice(value, allowed: Iterable[str], what: str) -> str:
+def choice(
+    value, allowed: Iterable[str], what: str, *, synonyms: dict[str, str] | None = None
+) -> str:
     """Return ``value`` if it is one of ``allowed``; otherwise raise naming the options.
 
-    A near-miss (``"xavier"``, ``"Relu"``) gets a "did you mean" hint.
+    A near-miss (``"xavier"``, ``"Relu"``) gets a "did you mean" hint. ``synonyms`` maps other
+    libraries' words to ours for that hint only (``{"glorot": "xavier", "kaiming": "he"}`` turns
+    ``"kaiming_normal"`` into the hint ``'he_normal'``); such a value is still refused.
     """
     allowed = list(allowed)
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a string, one of {', '.join(allowed)}; got {value!r}")
     if value in allowed:
         return value
-    hint = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.5)
+    guess = value.lower().strip().rstrip("_")  # PyTorch's in-place names end in "_"
+    for word, ours in (synonyms or {}).items():
+        guess = guess.replace(word, ours)
+    hint = difflib.get_close_matches(guess, allowed, n=1, cutoff=0.5)
     extra = f" (did you mean {hint[0]!r}?)" if hint else ""
     raise ValueError(f"unknown {what} {value!r}{extra}; allowed: {', '.join(allowed)}")
 
@@ -79,7 +86,8 @@ def rng(value, what: str = "rng") -> np.random.Generator:
         return value
     if value is None:
         raise TypeError(
-            f"{what} is required: pass rng=np.random.default_rng(seed) so every draw is reproducible"
+            f"{what} is required: pass rng=np.random.default_rng(seed) "
+            "so every draw is reproducible"
         )
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return np.random.default_rng(int(value))

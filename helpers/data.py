@@ -147,5 +147,7 @@ def grid(X, *, resolution: int = 100, margin: float = 0.5):
     resolution = _validate.positive_int(resolution, "resolution", minimum=2)
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
-    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    xx, yy = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
     return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])

@@ -59,7 +59,8 @@ def saturated_fraction(Z, activation: str) -> float:
 
     A unit counts as saturated where ``f'(z)`` is below a tenth of its peak, i.e.
     ``|z| > activations.SATURATION_Z[activation]`` (3.64 for sigmoid, 1.82 for tanh).
-    ReLU, leaky ReLU and linear units do not saturate in this sense: 0.0 (see :func:`dead_fraction`).
+    ReLU, leaky ReLU and linear units do not saturate in this sense: 0.0 (see
+    :func:`dead_fraction`).
     """
     activation = activations.check_activation(activation)
     Z = np.asarray(Z, dtype=np.float64)
@@ -204,7 +205,10 @@ def layer_stats(model, X, y=None, *, upstream=None) -> list[LayerStats]:
 
 def format_layer_table(rows: list[LayerStats]) -> str:
     """One line per layer, like Karpathy's makemore diagnostics: fit for ``print``."""
-    head = f"{'layer':>5} {'shape':>11} {'act':>10} {'std(Z)':>9} {'std(A)':>9} {'satur.':>7} {'dead':>6}"
+    head = (
+        f"{'layer':>5} {'shape':>11} {'act':>10} {'std(Z)':>9} {'std(A)':>9} "
+        f"{'satur.':>7} {'dead':>6}"
+    )
     with_grads = any(r.grad_std is not None for r in rows)
     if with_grads:
         head += f" {'std(dA)':>9} {'|dW|':>9}"

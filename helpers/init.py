@@ -76,6 +76,10 @@ GAINS = {
 }
 """Recommended gains, as ``torch.nn.init.calculate_gain`` gives them."""
 
+SYNONYMS = {"glorot": "xavier", "kaiming": "he"}
+"""Other libraries' names for the same schemes (Keras's ``glorot_*``, PyTorch's ``kaiming_*``):
+used only to suggest the right name in an error message."""
+
 
 def _check_fans(fan_in, fan_out) -> tuple[int, int]:
     return (
@@ -111,7 +115,7 @@ def std(scheme: str, fan_in: int, fan_out: int, *, scale: float = 1.0) -> float:
         ``orthogonal``: ``scale / sqrt(max(fan_in, fan_out))`` (the root mean square of a matrix
         whose ``min(fan_in, fan_out)`` orthonormal columns or rows are multiplied by ``scale``).
     """
-    scheme = _validate.choice(scheme, SCHEMES, "init scheme")
+    scheme = _validate.choice(scheme, SCHEMES, "init scheme", synonyms=SYNONYMS)
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     scale = _check_scale(scale)
     if scheme in ("zeros", "constant"):
@@ -136,11 +140,12 @@ def bound(scheme: str, fan_in: int, fan_out: int, *, scale: float = 1.0) -> floa
     ``scale * sqrt(6 / (fan_in + fan_out))``, for ``he_uniform`` ``scale * sqrt(6 / fan_in)``,
     for ``lecun_uniform`` ``scale * sqrt(3 / fan_in)``.
     """
-    scheme = _validate.choice(scheme, SCHEMES, "init scheme")
+    scheme = _validate.choice(scheme, SCHEMES, "init scheme", synonyms=SYNONYMS)
     if scheme not in ("uniform", "lecun_uniform", "xavier_uniform", "he_uniform"):
         uniform = [s for s in SCHEMES if s.endswith("uniform")]
         raise ValueError(
-            f"bound() is defined for the uniform schemes only ({', '.join(uniform)}); got {scheme!r}"
+            f"bound() is defined for the uniform schemes only ({', '.join(uniform)}); "
+            f"got {scheme!r}"
         )
     if scheme == "uniform":
         _check_fans(fan_in, fan_out)
@@ -181,7 +186,7 @@ def initialize(
     >>> W.shape
     (256, 128)
     """
-    scheme = _validate.choice(scheme, SCHEMES, "init scheme")
+    scheme = _validate.choice(scheme, SCHEMES, "init scheme", synonyms=SYNONYMS)
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     scale = _check_scale(scale)
     shape = (fan_in, fan_out)
@@ -227,5 +232,7 @@ def gain(activation: str, param: float | None = None) -> float:
         slope = 0.01 if param is None else _validate.real(param, "param (negative slope)")
         return math.sqrt(2.0 / (1.0 + slope**2))
     if param is not None:
-        raise ValueError(f"gain({activation!r}) takes no param; only leaky_relu does (got {param!r})")
+        raise ValueError(
+            f"gain({activation!r}) takes no param; only leaky_relu does (got {param!r})"
+        )
     return GAINS[activation]

@@ -62,7 +62,8 @@ class Gradients:
         ``db[i]`` has the shape of ``biases[i]``.
     delta : list of ndarray
         ``delta[l] = dLoss/dZ_l``, shape ``(n, sizes[l])``, for ``l = 0..L``; ``delta[0]`` is the
-        gradient with respect to the input ``X`` (the input layer has no activation).
+        gradient with respect to the input ``X`` (the input layer has no activation), or ``None``
+        when the backward pass was asked not to compute it (``input_grad=False``).
     dA : list of ndarray
         ``dA[l] = dLoss/dA_l`` for ``l = 0..L-1``: the gradient that reaches the outputs of layer
         ``l``'s units (for a hidden layer, "the gradient reaching each hidden unit").
@@ -143,7 +144,13 @@ class MLP:
             )
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []
-        self.init, self.scale, self.seed, self.bias, self.bias_scale = init, scale, seed, bias, bias_scale
+        self.init, self.scale, self.seed, self.bias, self.bias_scale = (
+            init,
+            scale,
+            seed,
+            bias,
+            bias_scale,
+        )
         self.reinitialize(init=init, scale=scale, bias=bias, bias_scale=bias_scale, seed=seed)
 
     # ------------------------------------------------------------------ parameters
@@ -175,19 +182,25 @@ class MLP:
         restores exactly the parameters the model was built with, and ``reinitialize(seed=1)``
         draws a new start with the same scheme (what MATLAB's ``init`` does for a network).
         """
-        self.init = _validate.choice(
-            self.init if init is None else init, schemes.SCHEMES, "init scheme"
+        # Check every setting before changing any, so a bad argument leaves the model as it was.
+        init = _validate.choice(
+            self.init if init is None else init,
+            schemes.SCHEMES,
+            "init scheme",
+            synonyms=schemes.SYNONYMS,
         )
-        self.scale = _validate.real(self.scale if scale is None else scale, "scale", minimum=0.0)
-        self.seed = _seed(self.seed if seed is None else seed)
+        scale = _validate.real(self.scale if scale is None else scale, "scale", minimum=0.0)
+        seed = _seed(self.seed if seed is None else seed)
         bias = self.bias if bias is None else bias
         if isinstance(bias, str):
-            self.bias = _validate.choice(bias, BIAS_MODES, "bias mode")
+            bias = _validate.choice(bias, BIAS_MODES, "bias mode")
         else:
-            self.bias = _validate.real(bias, "bias")
-        self.bias_scale = _validate.real(
+            bias = _validate.real(bias, "bias")
+        bias_scale = _validate.real(
             self.bias_scale if bias_scale is None else bias_scale, "bias_scale", minimum=0.0
         )
+        self.init, self.scale, self.seed = init, scale, seed
+        self.bias, self.bias_scale = bias, bias_scale
         rng = np.random.default_rng(self.seed)
         self.weights, self.biases = [], []
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
@@ -262,7 +275,8 @@ class MLP:
         f = activations.ACTIVATIONS[self.activation][0]
         A = X
         for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
-            Z = A @ W + b
+            Z = A @ W
+            Z += b  # in place: one temporary fewer than A @ W + b, the same numbers
             if l < self.n_layers:
                 A = f(Z)
             elif self.output == "sigmoid":
@@ -318,7 +332,14 @@ class MLP:
                 raise ValueError(
                     f"a softmax output needs integer class labels of shape ({n},); got {arr.shape}"
                 )
-            if np.any(arr != np.round(arr)) or arr.min() < 0 or arr.max() > k - 1:
+            fractional = np.flatnonzero(arr != np.round(arr))
+            if fractional.size:
+                i = int(fractional[0])
+                raise ValueError(
+                    f"a softmax output with {k} units needs integer class labels 0..{k - 1}; "
+                    f"got the non-integer label {arr[i]:g} at index {i}"
+                )
+            if arr.min() < 0 or arr.max() > k - 1:
                 raise ValueError(
                     f"a softmax output with {k} units needs integer labels 0..{k - 1}; "
                     f"got values from {arr.min():g} to {arr.max():g}"
@@ -327,7 +348,9 @@ class MLP:
         if arr.ndim == 1:
             arr = arr[:, None]
         if arr.ndim != 2 or arr.shape[1] != k:
-            raise ValueError(f"a linear output with {k} units needs y of shape ({n}, {k}); got {arr.shape}")
+            raise ValueError(
+                f"a linear output with {k} units needs y of shape ({n}, {k}); got {arr.shape}"
+            )
         return arr
 
     def loss_from_cache(self, cache: Cache, y) -> float:
@@ -368,7 +391,7 @@ class MLP:
         return float("nan")
 
     # ------------------------------------------------------------------ backward
-    def backward(self, cache: Cache, y) -> Gradients:
+    def backward(self, cache: Cache, y, *, input_grad: bool = True) -> Gradients:
         """Gradients of the mean loss with respect to every parameter.
 
         Parameters
@@ -377,6 +400,11 @@ class MLP:
             From :meth:`forward` on ``X`` of shape ``(n, sizes[0])``.
         y : array_like
             Targets for the same ``n`` samples (see :meth:`check_targets`).
+        input_grad : bool, default True
+            Also compute the gradient with respect to the input, ``delta[0] = dA[0] = dLoss/dX``.
+            False leaves both ``None`` and skips the product ``delta[1] @ W_1.T``, which gradient
+            descent does not need (PyTorch skips it too: the data does not require a gradient).
+            For a wide input layer (784 inputs) that is about a quarter of the backward pass.
 
         Returns
         -------
@@ -385,9 +413,11 @@ class MLP:
             ``delta[l]`` shape ``(n, sizes[l])`` for ``l = 0..L``; ``dA[l]`` likewise for
             ``l < L``.
         """
-        return self._backward(cache, self.check_targets(y, cache.post[0].shape[0]))
+        return self._backward(
+            cache, self.check_targets(y, cache.post[0].shape[0]), input_grad=input_grad
+        )
 
-    def _backward(self, cache: Cache, t: np.ndarray) -> Gradients:
+    def _backward(self, cache: Cache, t: np.ndarray, *, input_grad: bool = True) -> Gradients:
         """:meth:`backward` with targets already checked by :meth:`check_targets`."""
         n = cache.post[0].shape[0]
         out = cache.post[-1]
@@ -398,13 +428,14 @@ class MLP:
             dZ /= n
         else:
             dZ = (out - t) / n
-        return self.backward_from_delta(cache, dZ)
+        return self.backward_from_delta(cache, dZ, input_grad=input_grad)
 
-    def backward_from_delta(self, cache: Cache, dZ_out) -> Gradients:
+    def backward_from_delta(self, cache: Cache, dZ_out, *, input_grad: bool = True) -> Gradients:
         """Backpropagate a given ``dLoss/dZ_L`` (shape ``(n, sizes[-1])``) through the network.
 
         Used by :meth:`backward`, and by the depth experiments that send a random unit-variance
-        signal backwards to study the backward pass on its own.
+        signal backwards to study the backward pass on its own. ``input_grad=False`` skips
+        ``delta[0]`` and ``dA[0]`` (left ``None``), as in :meth:`backward`.
         """
         L = self.n_layers
         dprime = activations.ACTIVATIONS[self.activation][1]
@@ -418,6 +449,8 @@ class MLP:
             W = self.weights[l - 1]
             dW[l - 1] = cache.post[l - 1].T @ dZ
             db[l - 1] = dZ.sum(axis=0)
+            if l == 1 and not input_grad:
+                break
             dA_prev = dZ @ W.T
             dA[l - 1] = dA_prev
             if l - 1 >= 1:
@@ -440,4 +473,3 @@ def _seed(seed) -> int:
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed}")
     return int(seed)
-

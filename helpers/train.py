@@ -105,6 +105,7 @@ def train(
     callback=None,
     X_val=None,
     y_val=None,
+    record_layers: bool = True,
 ) -> History:
     """Train ``model`` in place with plain gradient descent and record per-epoch diagnostics.
 
@@ -127,6 +128,10 @@ def train(
         ``callback(epoch, loss)`` after each recorded epoch; return ``False`` to stop early.
     X_val, y_val : array_like, optional
         Held-out data whose loss and accuracy are recorded too.
+    record_layers : bool, default True
+        False skips the per-layer diagnostics (``grad_norm``, ``act_std``, ``saturated``,
+        ``dead``, ``spread`` are then filled with NaN) and records only the loss and accuracy:
+        about three times faster, for long runs and sweeps over many seeds.
 
     Returns
     -------
@@ -153,7 +158,9 @@ def train(
         t_val = model.check_targets(y_val, X_val.shape[0])
 
     hidden = range(1, model.n_layers)
-    rec: dict[str, list] = {k: [] for k in ("loss", "acc", "g", "std", "sat", "dead", "spr", "vl", "va")}
+    rec: dict[str, list] = {
+        k: [] for k in ("loss", "acc", "g", "std", "sat", "dead", "spr", "vl", "va")
+    }
     diverged_at = None
     stopped = False
     start = time.perf_counter()
@@ -163,24 +170,28 @@ def train(
             for epoch in range(epochs + 1):
                 _, cache = model._forward(X)
                 loss = model._loss(cache, t)
-                grads = model._backward(cache, t)
+                grads = model._backward(cache, t, input_grad=False)
                 if not (np.isfinite(loss) and _finite(*grads.dW, *grads.db)):
                     diverged_at = epoch
                     break
                 rec["loss"].append(loss)
                 rec["acc"].append(model._accuracy(cache, t))
-                rec["g"].append([diagnostics.norm(g) for g in grads.dW])
-                rec["std"].append([diagnostics.std(cache.post[l]) for l in hidden])
-                rec["sat"].append(
-                    [diagnostics.saturated_fraction(cache.pre[l], model.activation) for l in hidden]
-                )
-                rec["dead"].append(
-                    [
-                        diagnostics.dead_fraction(cache.pre[l]) if model.activation == "relu" else 0.0
-                        for l in hidden
-                    ]
-                )
-                rec["spr"].append([diagnostics.unit_spread(model.weights[l - 1]) for l in hidden])
+                if record_layers:
+                    act = model.activation
+                    rec["g"].append([diagnostics.norm(g) for g in grads.dW])
+                    rec["std"].append([diagnostics.std(cache.post[l]) for l in hidden])
+                    rec["sat"].append(
+                        [diagnostics.saturated_fraction(cache.pre[l], act) for l in hidden]
+                    )
+                    rec["dead"].append(
+                        [
+                            diagnostics.dead_fraction(cache.pre[l]) if act == "relu" else 0.0
+                            for l in hidden
+                        ]
+                    )
+                    rec["spr"].append(
+                        [diagnostics.unit_spread(model.weights[l - 1]) for l in hidden]
+                    )
                 if has_val:
                     _, vcache = model._forward(X_val)
                     rec["vl"].append(model._loss(vcache, t_val))
@@ -197,16 +208,26 @@ def train(
                     for i in range(0, n, batch_size):
                         idx = order[i : i + batch_size]
                         _, bcache = model._forward(X[idx])
-                        model.step(model._backward(bcache, t[idx]), lr)
+                        model.step(model._backward(bcache, t[idx], input_grad=False), lr)
                 if not _finite(*model.weights, *model.biases):
                     diverged_at = epoch + 1
                     break
         except KeyboardInterrupt:
             stopped = True
 
+    # An interrupt (Ctrl-C, the stop button) can land between two appends of one row: keep the
+    # rows that are complete, so that every array of the History has the same length.
+    keys = ["loss", "acc"] + (["g", "std", "sat", "dead", "spr"] if record_layers else [])
+    keys += ["vl", "va"] if has_val else []
+    rows = min(len(rec[k]) for k in keys)
+    for k in keys:
+        del rec[k][rows:]
+
     L = model.n_layers
 
     def arr(key, width):
+        if not record_layers:
+            return np.full((len(rec["loss"]), width), np.nan)
         return np.array(rec[key], dtype=np.float64).reshape(len(rec["loss"]), width)
 
     return History(

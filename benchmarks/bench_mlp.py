@@ -1,0 +1,416 @@
+"""Time one full-batch training epoch (forward + backward + SGD update) of the helpers' MLP,
+and of the same networks in PyTorch on the CPU when PyTorch is importable.
+
+Run from the repository root::
+
+    python benchmarks/bench_mlp.py              # helpers only, or helpers and PyTorch
+    python benchmarks/bench_mlp.py --threads 2  # only 2 BLAS / PyTorch threads
+    python benchmarks/bench_mlp.py --quick      # one round, fewer repeats
+
+Two networks:
+
+- ``2-16-16-1``, tanh hidden units, sigmoid output, on 400 points of the moons dataset: the size
+  of network the notebooks train live, where Python overhead dominates;
+- ``784-256-256-10``, ReLU hidden units, softmax output, on 1,000 random samples (seeded): an
+  MNIST-sized network, where the matrix products dominate.
+
+Rows:
+
+- ``helpers loop``: ``model._forward``, ``model._backward(..., input_grad=False)`` and
+  ``model.step``: the same work as PyTorch's ``forward``, ``loss.backward()`` and
+  ``optimizer.step()`` (neither computes the gradient with respect to the input data);
+- ``helpers train()``: :func:`helpers.train.train`, per epoch, with everything it records each
+  epoch (loss, accuracy, per-layer gradient norms, activation std, saturation, dead units and
+  unit spread): what a notebook pays;
+- ``torch float64`` and ``torch float32``: ``torch.nn.Sequential`` of ``Linear`` layers with the
+  same initial weights, ``BCEWithLogitsLoss`` / ``CrossEntropyLoss``, ``torch.optim.SGD``.
+
+Each framework is timed in its own child process (so that one library's idle BLAS or OpenMP
+threads cannot slow the other), with the same number of threads: ``--threads`` (default: 1, and
+every core) sets ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS``/``MKL_NUM_THREADS`` and
+``torch.set_num_threads``. The two children take turns for ``--rounds`` rounds, and every figure
+is the fastest of all its repeats: the one least disturbed by other work on the machine (the load
+average is printed with the table; on a busy machine the multi-threaded figures suffer most).
+Environment variables such as ``OPENBLAS_CORETYPE`` are reported and left as they are.
+
+Under each table: what ``train()`` costs over the plain loop, and the minor page faults per epoch
+(memory taken fresh from the operating system: the first epoch of every timed run, since each run
+hands its arrays back when it ends).
+
+Before timing, the PyTorch child also checks that the two implementations compute the same
+thing: five float64 epochs from the same initial weights give the same losses; the largest
+relative difference is printed, with a warning if it exceeds 1e-12.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+NETS = {
+    "small": {
+        "sizes": [2, 16, 16, 1],
+        "activation": "tanh",
+        "output": "sigmoid",
+        "n": 400,
+        "lr": 0.1,
+    },
+    "large": {
+        "sizes": [784, 256, 256, 10],
+        "activation": "relu",
+        "output": "softmax",
+        "n": 1000,
+        "lr": 0.01,
+    },
+}
+GOALS = {"small": 1.0, "large": 1.5}  # helpers loop / torch float64, at most
+SAME_LOSS = 1e-12  # largest relative loss difference between the two implementations
+SEED = 0
+
+
+# ---------------------------------------------------------------------------------------- data
+
+
+def make_problem(name: str):
+    """The benchmark's data and a freshly initialised model (same for every framework)."""
+    from helpers.data import make_moons
+    from helpers.mlp import MLP
+
+    spec = NETS[name]
+    rng = np.random.default_rng(SEED)
+    if name == "small":
+        X, y = make_moons(spec["n"], noise=0.2, rng=rng)
+    else:
+        X = rng.normal(size=(spec["n"], spec["sizes"][0]))
+        y = rng.integers(0, spec["sizes"][-1], size=spec["n"])
+    model = MLP(
+        spec["sizes"],
+        activation=spec["activation"],
+        output=spec["output"],
+        init="he_normal" if spec["activation"] == "relu" else "xavier_uniform",
+        seed=SEED,
+    )
+    return model, X, y
+
+
+def minor_faults() -> int:
+    """Minor page faults of this process so far (0 where ``resource`` is unavailable)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def best_times(steps: dict, repeats: int) -> dict:
+    """Fastest time per epoch of each variant over ``repeats`` rounds, and its page faults.
+
+    ``steps`` maps a name to ``(run, epochs)``: ``run()`` performs ``epochs`` epochs. The
+    variants take turns within every round, so that a burst of other work on the machine
+    slows all of them alike instead of one. Returns ``{name: seconds per epoch}`` plus
+    ``{name + "/faults": minor page faults per epoch}`` (memory taken fresh from the system).
+    """
+    for run, _ in steps.values():
+        run()  # warm up (allocations, thread pools)
+    best = dict.fromkeys(steps, float("inf"))
+    faults = dict.fromkeys(steps, 0)
+    for _ in range(repeats):
+        for name, (run, epochs) in steps.items():
+            f0 = minor_faults()
+            t0 = time.perf_counter()
+            run()
+            best[name] = min(best[name], (time.perf_counter() - t0) / epochs)
+            faults[name] += minor_faults() - f0
+    for name, (_, epochs) in steps.items():
+        best[f"{name}/faults"] = faults[name] / (repeats * epochs)
+    return best
+
+
+def helpers_loop(model, X, t, lr: float, epochs: int) -> None:
+    """Plain full-batch gradient descent, written as a student writes it in a notebook.
+
+    (``cache`` and ``grads`` live on from one epoch to the next, as in any loop: a function that
+    dropped them after every epoch would hand its ~26 MB of arrays back to the operating system
+    each time and page-fault them in again, which costs the large network about a third more.)
+    """
+    for _ in range(epochs):
+        _, cache = model._forward(X)
+        grads = model._backward(cache, t, input_grad=False)
+        model.step(grads, lr)
+
+
+def torch_loop(net, Xt, yt, loss_fn, opt, epochs: int) -> None:
+    """The same loop in PyTorch."""
+    for _ in range(epochs):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(net(Xt), yt)
+        loss.backward()
+        opt.step()
+
+
+def plan(name: str, quick: bool) -> tuple[int, int]:
+    """(epochs per timed run, repeats) for a network."""
+    epochs, repeats = (200, 7) if name == "small" else (10, 5)
+    return (epochs // 2, 3) if quick else (epochs, repeats)
+
+
+# ---------------------------------------------------------------------------------------- workers
+
+
+def blas_info() -> str:
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        cfg = np.show_config(mode="dicts")
+        blas = cfg.get("Build Dependencies", {}).get("blas", {})
+        return f"{blas.get('name', '?')} {blas.get('version', '')} (threadpoolctl absent)"
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return (
+                f"{pool.get('internal_api')} {pool.get('version')}, "
+                f"kernel {pool.get('architecture')}, {pool.get('num_threads')} threads"
+            )
+    return "unknown"
+
+
+def worker_helpers(quick: bool) -> dict:
+    from helpers.train import train
+
+    out = {"numpy": np.__version__, "blas": blas_info()}
+    for name, spec in NETS.items():
+        epochs, repeats = plan(name, quick)
+        lr = spec["lr"]
+        model, X, y = make_problem(name)
+        t = model.check_targets(y, X.shape[0])
+
+        def run_loop(model=model, X=X, t=t, lr=lr, n=epochs):
+            helpers_loop(model, X, t, lr, n)
+
+        # train(epochs=E) records E + 1 rows and takes E steps: its time per epoch is time / E
+        tmodel, tX, ty = make_problem(name)
+
+        def run_train(model=tmodel, X=tX, y=ty, lr=lr, n=epochs):
+            train(model, X, y, epochs=n, lr=lr)
+
+        best = best_times({"loop": (run_loop, epochs), "train": (run_train, epochs)}, repeats)
+        for k, v in best.items():
+            out[f"{name}/{k}"] = v
+    return out
+
+
+def torch_net(torch, model, dtype):
+    """A torch.nn.Sequential with the same layers and initial weights as ``model``."""
+    layers = []
+    act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[model.activation]
+    for l, (W, b) in enumerate(zip(model.weights, model.biases), start=1):
+        lin = torch.nn.Linear(W.shape[0], W.shape[1], dtype=dtype)
+        with torch.no_grad():
+            lin.weight.copy_(torch.tensor(W.T, dtype=dtype))  # PyTorch stores (fan_out, fan_in)
+            lin.bias.copy_(torch.tensor(b, dtype=dtype))
+        layers.append(lin)
+        if l < model.n_layers:
+            layers.append(act())
+    return torch.nn.Sequential(*layers)
+
+
+def torch_problem(torch, name: str, dtype):
+    model, X, y = make_problem(name)
+    net = torch_net(torch, model, dtype)
+    Xt = torch.tensor(X, dtype=dtype)
+    if model.output == "sigmoid":
+        yt = torch.tensor(y, dtype=dtype)[:, None]
+        loss_fn = torch.nn.BCEWithLogitsLoss()
+    else:
+        yt = torch.tensor(y, dtype=torch.long)
+        loss_fn = torch.nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(net.parameters(), lr=NETS[name]["lr"])
+    return model, X, y, net, Xt, yt, loss_fn, opt
+
+
+def worker_torch(quick: bool, threads: int) -> dict:
+    import torch
+
+    torch.set_num_threads(threads)
+    out = {"torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+    for name in NETS:
+        # the same computation: five float64 epochs from the same start give the same losses
+        model, X, y, net, Xt, yt, loss_fn, opt = torch_problem(torch, name, torch.float64)
+        t = model.check_targets(y, X.shape[0])
+        gap = 0.0
+        for _ in range(5):
+            _, cache = model._forward(X)
+            ours = model._loss(cache, t)
+            model.step(model._backward(cache, t, input_grad=False), NETS[name]["lr"])
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(net(Xt), yt)
+            loss.backward()
+            opt.step()
+            gap = max(gap, abs(ours - loss.item()) / max(abs(ours), 1e-300))
+        out[f"{name}/check"] = gap
+
+        epochs, repeats = plan(name, quick)
+        steps = {}
+        for dtype, label in ((torch.float64, "f64"), (torch.float32, "f32")):
+            _, _, _, net, Xt, yt, loss_fn, opt = torch_problem(torch, name, dtype)
+
+            def run(net=net, Xt=Xt, yt=yt, loss_fn=loss_fn, opt=opt, n=epochs):
+                torch_loop(net, Xt, yt, loss_fn, opt, n)
+
+            steps[f"{name}/torch_{label}"] = (run, epochs)
+        out.update(best_times(steps, repeats))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- driver
+
+
+def child(kind: str, threads: int, quick: bool) -> dict | None:
+    """Run one worker in a fresh interpreter with ``threads`` BLAS/OpenMP threads."""
+    env = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = str(threads)
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", kind, "--threads", str(threads)]
+    if quick:
+        cmd.append("--quick")
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        print(f"[{kind} worker failed]\n{proc.stderr}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def merge(best: dict | None, new: dict) -> dict:
+    """Keep the fastest time of each figure over rounds (and the largest check gap)."""
+    if best is None:
+        return dict(new)
+    for k, v in new.items():
+        if k.endswith("/check"):
+            best[k] = max(best[k], v)
+        elif isinstance(v, float):
+            best[k] = min(best[k], v)
+    return best
+
+
+def fmt_ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1e3:.3f} ms" if seconds < 0.01 else f"{seconds * 1e3:.1f} ms"
+
+
+def table(threads: int, ours: dict, theirs: dict | None) -> list[str]:
+    """The printed table for one thread count, and the verdict lines under it."""
+    lines = [f"threads per framework: {threads}   ({ours['blas']})"]
+    head = (
+        f"{'network':<36} {'helpers loop':>13} {'helpers train()':>16} "
+        f"{'torch f64':>11} {'torch f32':>11} {'loop/f64':>9} {'loop/f32':>9} {'goal':>7}"
+    )
+    lines += [head, "-" * len(head)]
+    verdicts = []
+    for name, spec in NETS.items():
+        label = "-".join(map(str, spec["sizes"])) + f" {spec['activation']}/{spec['output']}"
+        label += f", n={spec['n']}"
+        loop, tr = ours[f"{name}/loop"], ours[f"{name}/train"]
+        f64 = theirs[f"{name}/torch_f64"] if theirs else None
+        f32 = theirs[f"{name}/torch_f32"] if theirs else None
+        r64 = f"{loop / f64:.2f}x" if f64 else "-"
+        r32 = f"{loop / f32:.2f}x" if f32 else "-"
+        lines.append(
+            f"{label:<36} {fmt_ms(loop):>13} {fmt_ms(tr):>16} {fmt_ms(f64):>11} "
+            f"{fmt_ms(f32):>11} {r64:>9} {r32:>9} {'<=' + format(GOALS[name], 'g') + 'x':>7}"
+        )
+        line = f"  {label}: train() costs {tr / loop:.1f}x the plain loop"
+        faults = f"{ours[f'{name}/loop/faults']:.0f}"
+        if theirs:
+            faults += f" (torch float64: {theirs[f'{name}/torch_f64/faults']:.0f})"
+        line += f"; page faults per epoch {faults}"
+        if f64:
+            met = "met" if loop / f64 <= GOALS[name] else "NOT met"
+            gap = theirs[f"{name}/check"]
+            line += (
+                f"; helpers/torch float64 = {loop / f64:.2f} (goal <= {GOALS[name]:g}: {met}); "
+                f"losses equal torch's to {gap:.0e}"
+            )
+            if gap > SAME_LOSS:
+                line += f"  WARNING: more than {SAME_LOSS:g}, not the same computation"
+        verdicts.append(line)
+    return lines + verdicts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--threads",
+        type=int,
+        action="append",
+        help="threads per framework (repeatable); default: 1 and every core",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per setting")
+    parser.add_argument("--quick", action="store_true", help="one round, fewer repeats")
+    parser.add_argument("--worker", choices=["helpers", "torch"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+
+    if args.worker == "helpers":
+        print(json.dumps(worker_helpers(args.quick)))
+        return 0
+    if args.worker == "torch":
+        print(json.dumps(worker_torch(args.quick, (args.threads or [cores])[0])))
+        return 0
+
+    thread_counts = args.threads or sorted({1, cores})
+    rounds = 1 if args.quick else max(args.rounds, 1)
+    has_torch = importlib.util.find_spec("torch") is not None
+    results = {}
+    for threads in thread_counts:
+        ours = theirs = None
+        for _ in range(rounds):  # alternate the frameworks so both see the same machine load
+            new = child("helpers", threads, args.quick)
+            if new is None:
+                return 1
+            ours = merge(ours, new)
+            if has_torch:
+                new = child("torch", threads, args.quick)
+                theirs = merge(theirs, new) if new is not None else theirs
+        results[threads] = (ours, theirs)
+
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    first = results[thread_counts[0]]
+    print("One full-batch training epoch: forward + backward + SGD update")
+    print(f"(fastest of {rounds} alternating rounds x several repeats per figure)")
+    print(
+        f"machine: {platform.machine()}, {cores} cores"
+        + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}" if load else "")
+        + f"; Python {platform.python_version()}; numpy {first[0]['numpy']}"
+        + (f"; torch {first[1]['torch']} (CPU)" if first[1] else "")
+    )
+    names = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    coretype = {k: os.environ[k] for k in names if k in os.environ}
+    print(
+        "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: "
+        + (", ".join(f"{k}={v}" for k, v in coretype.items()) if coretype else "not set")
+        + " (left as found)"
+    )
+    for threads in thread_counts:
+        print()
+        print("\n".join(table(threads, *results[threads])))
+    print()
+    if not has_torch:
+        print(
+            "PyTorch is not importable from this interpreter: helpers figures only. To compare, "
+            "run this script with a Python that has both torch and helpers installed."
+        )
+    else:
+        print("helpers computes in float64 only; torch float32 is shown for reference.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

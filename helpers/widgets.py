@@ -1125,14 +1125,9 @@ class DepthExplorer(Explorer):
         self.std_grad.note.set_position((0.02, 0.10))
         for line in (self.std_act.theory, self.std_grad.theory):
             line.set_label("_theory")  # the title says "dashed: theory"
-        ax.legend(
-            loc="upper center",
-            ncols=2,
-            fontsize=plotting._fontsize("legend") * 0.85,
-            handlelength=1.5,
-            columnspacing=0.8,
-            bbox_to_anchor=(0.5, 1.0),
-        )
+        # one column, placed where it hides least: in the lecture style a two-column legend
+        # across the top covered the top tick label
+        ax.legend(loc="best", fontsize=plotting._fontsize("legend") * 0.85, handlelength=1.5)
 
     def _compute(self):
         s = self.state
@@ -1207,7 +1202,8 @@ class DepthExplorer(Explorer):
         parts = [v["act_std"], v["grad_std"]]
         parts += [a for a in (v["act_theory"], v["grad_theory"]) if a is not None]
         ax.set_ylim(*plotting._log_limits(*parts, pad=3.0))
-        _title(ax, "std per layer" + (" (dashed: theory)" if v["act_theory"] is not None else ""))
+        # short enough for the lecture style's larger font (a longer title was clipped there)
+        _title(ax, "std (dashed: theory)" if v["act_theory"] is not None else "std per layer")
         notes = []
         if v["overflow_layer"]:
             notes.append(f"activations overflow float64 from layer {v['overflow_layer']}")

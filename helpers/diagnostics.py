@@ -15,43 +15,40 @@ import numpy as np
 from . import _validate, activations
 
 
-def rms(x) -> float:
-    """Root mean square of all entries, without overflow: max|x| * sqrt(mean((x / max|x|)^2))."""
+def _rescaled(x, statistic) -> float:
+    """``statistic`` of all entries of ``x``, computed on ``x / max|x|`` and scaled back.
+
+    The statistics below are all homogeneous (f(c x) = c f(x) for c > 0), so dividing by the
+    largest magnitude first changes nothing but keeps squares and sums from overflowing even for
+    entries of 1e200. Empty or all-zero input gives 0.0; non-finite input gives a non-finite result.
+    """
     x = np.asarray(x, dtype=np.float64)
     if x.size == 0:
         return 0.0
     m = float(np.max(np.abs(x)))
     if m == 0.0 or not np.isfinite(m):
         return m
-    return m * math.sqrt(float(np.mean((x / m) ** 2)))
+    return m * float(statistic(x / m))
+
+
+def rms(x) -> float:
+    """Root mean square of all entries, without overflow: max|x| * sqrt(mean((x / max|x|)^2))."""
+    return _rescaled(x, lambda u: math.sqrt(float(np.mean(u * u))))
 
 
 def mean(x) -> float:
     """Mean of all entries, without overflow in the sum."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.size == 0:
-        return 0.0
-    m = float(np.max(np.abs(x)))
-    if m == 0.0 or not np.isfinite(m):
-        return 0.0 if m == 0.0 else float(np.mean(x))
-    return m * float(np.mean(x / m))
+    return _rescaled(x, np.mean)
 
 
 def norm(x) -> float:
     """Euclidean (Frobenius) norm of all entries, without overflow."""
-    x = np.asarray(x, dtype=np.float64)
-    return rms(x) * math.sqrt(x.size)
+    return rms(x) * math.sqrt(np.asarray(x).size)
 
 
 def std(x) -> float:
     """Standard deviation of all entries (about their mean), without overflow."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.size == 0:
-        return 0.0
-    m = float(np.max(np.abs(x)))
-    if m == 0.0 or not np.isfinite(m):
-        return 0.0 if m == 0.0 else m
-    return m * float(np.std(x / m))
+    return _rescaled(x, np.std)
 
 
 def saturated_fraction(Z, activation: str) -> float:

@@ -1,7 +1,6 @@
 """Per-layer statistics: overflow-free moments, saturation, dead units, unit symmetry, tables."""
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -9,14 +8,6 @@ import pytest
 from helpers import diagnostics as dg
 from helpers.data import make_moons
 from helpers.mlp import MLP
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(all="raise", under="ignore"):
-            yield
 
 
 @pytest.fixture

@@ -17,14 +17,7 @@ from helpers import activations, data, diagnostics, init, plotting  # noqa: E402
 from helpers.mlp import MLP  # noqa: E402
 from helpers.train import train  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def default_style():
-    """Each test starts in the default style and leaves matplotlib's rcParams as it found them."""
-    with matplotlib.rc_context():
-        plotting.use_style("default")
-        yield
-        plotting.use_style("default")
+pytestmark = pytest.mark.usefixtures("default_style")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Training: the symmetry facts the course teaches, the History record, stopping and divergence."""
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -23,14 +22,6 @@ def unbalanced(moons):
     X, y = moons
     keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:50]])
     return X[keep], y[keep]
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(all="raise", under="ignore"):
-            yield
 
 
 # ---------------------------------------------------------------- the symmetry facts

@@ -39,16 +39,8 @@ pytestmark = [
     pytest.mark.filterwarnings("error"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning:ipympl"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning:traitlets"),
+    pytest.mark.usefixtures("default_style"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def default_style():
-    """Each test starts in the default style and leaves matplotlib's rcParams as it found them."""
-    with matplotlib.rc_context():
-        plotting.use_style("default")
-        yield
-        plotting.use_style("default")
 
 
 def title(ax):

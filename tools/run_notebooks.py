@@ -24,6 +24,28 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def coalesce_streams(cell) -> None:
+    """Merge consecutive stdout (or stderr) outputs of a cell into one.
+
+    How print() output is split into messages depends on timing; merging makes the saved file
+    the same on every run (nbval merges them the same way before comparing).
+    """
+    merged = []
+    for out in cell.get("outputs", []):
+        prev = merged[-1] if merged else None
+        if (
+            out.output_type == "stream"
+            and prev is not None
+            and prev.output_type == "stream"
+            and prev.name == out.name
+        ):
+            prev.text += out.text
+        else:
+            merged.append(out)
+    if "outputs" in cell:
+        cell.outputs = merged
+
+
 def run(path: Path, timeout: int) -> float:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -32,11 +54,14 @@ def run(path: Path, timeout: int) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=False,  # the explorers store a static image instead (see widgets.py)
+        record_timing=False,  # no timestamps: re-running an unchanged notebook changes nothing
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        coalesce_streams(cell)
     nbformat.write(nb, path)
     return seconds
 

@@ -213,11 +213,13 @@ def test_live_slides_show_a_working_explorer_in_lecture_style(voila_requirements
             page.wait_for_selector(".reveal.ready", timeout=PAGE_TIMEOUT_MS)
             n_slides = page.locator(".reveal .slides section").count()
             assert n_slides > 3, f"only {n_slides} slide sections"
-            explorer = page.locator("section.present .initlab-explorer")
+            # The slide on screen is the innermost present section: a section with vertical
+            # sub-slides (class "stack") is "present" too, and contains the hidden sub-slides.
+            explorer = page.locator("section.present:not(.stack) .initlab-explorer")
             for _ in range(n_slides):
                 if explorer.count():
                     break
-                page.keyboard.press("ArrowRight")
+                page.keyboard.press("Space")  # the next slide or sub-slide
                 page.wait_for_timeout(300)
             assert explorer.count(), "no slide of the deck shows a live explorer"
             explorer = explorer.first

@@ -1,0 +1,417 @@
+"""Notebook 05: training compared, the reference experiment, restarts, re-initialising.
+
+Part of :mod:`helpers.lessons`; see its docstring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validate
+from .. import data as datasets
+from ..mlp import MLP
+from ..train import History, train
+
+# ---------------------------------------------------------------------------- 05 training compared
+
+
+class ProgressBar:
+    """A progress bar for a long loop: an ipywidgets ``IntProgress`` in a notebook, else silent.
+
+    Call it as ``bar(done, total)`` (the signature of the ``progress`` callbacks of the sweeps
+    below). In a notebook the bar is displayed on the first call; its text form names only the
+    loop and its length, so a re-run notebook shows the same output (nbval compares it).
+
+    Parameters
+    ----------
+    description : str
+        What is counted, e.g. ``"seeds"``.
+    """
+
+    def __init__(self, description: str = "runs"):
+        self.description = str(description)
+        self.widget = None
+
+    def _show(self, total: int) -> None:
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython comes with Jupyter
+            return
+        shell = get_ipython()
+        if shell is None or not hasattr(shell, "kernel"):
+            return  # plain Python or a test: no bar
+        import ipywidgets as widgets
+
+        self.widget = widgets.IntProgress(
+            value=0, min=0, max=total, description=self.description, bar_style="info"
+        )
+        display(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        bundle["text/plain"] = f"progress: {self.widget.max} {self.description}"
+        return bundle
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.widget is None and done == 0:
+            self._show(total)
+        if self.widget is not None:
+            self.widget.value = done
+            if done >= total:
+                self.widget.bar_style = "success"
+
+
+def _report(progress, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+@dataclass
+class TrainingResult:
+    """One training run of notebook 05's comparison."""
+
+    dataset: str
+    label: str
+    init: str
+    scale: float
+    activation: str
+    history: History
+    model: MLP
+    test_accuracy: float
+    target: float
+
+    @property
+    def final_loss(self) -> float:
+        return self.history.final_loss
+
+    @property
+    def train_accuracy(self) -> float:
+        return self.history.final_accuracy
+
+    @property
+    def epochs_to_target(self) -> int | None:
+        return self.history.epochs_to(self.target)
+
+    @property
+    def title(self) -> str:
+        """``"label, activation"``, for legends."""
+        return f"{self.label}, {self.activation}"
+
+
+COMPARISON_CONFIGS = (
+    ("zeros", "zeros", 1.0, "tanh"),
+    ("constant 0.5", "constant", 0.5, "tanh"),
+    ("too small N(0,0.01^2)", "normal", 0.01, "tanh"),
+    ("too small N(0,0.01^2)", "normal", 0.01, "relu"),
+    ("too large N(0,10^2)", "normal", 10.0, "tanh"),
+    ("too large N(0,10^2)", "normal", 10.0, "relu"),
+    ("Xavier normal", "xavier_normal", 1.0, "tanh"),
+    ("He normal", "he_normal", 1.0, "relu"),
+)
+"""(label, scheme, scale, activation) of the comparison in notebook 05."""
+
+
+def comparison_data(name: str, *, n: int = 400, seed: int = 0):
+    """``make_dataset(name, n)`` split 3:1 into ``X_train, X_test, y_train, y_test``."""
+    X, y = datasets.make_dataset(name, n, rng=np.random.default_rng(seed))
+    return datasets.train_test_split(X, y, rng=np.random.default_rng(seed + 1))
+
+
+def compare_initialisations(
+    names=("moons", "circles", "spirals"),
+    configs=COMPARISON_CONFIGS,
+    *,
+    hidden=(16, 16),
+    epochs: int = 1000,
+    lr: float = 0.3,
+    target: float = 0.2,
+    seed: int = 0,
+    progress=None,
+) -> list:
+    """Train the same ``2-16-16-1`` network on each dataset under each initialisation.
+
+    Full-batch gradient descent, ``epochs`` epochs at learning rate ``lr``; data from
+    :func:`comparison_data` (400 points, 300 to train on); weights drawn with ``seed``.
+    ``progress(done, total)`` is called after each run (e.g. a :class:`ProgressBar`).
+
+    Returns
+    -------
+    list of TrainingResult
+        In the order dataset, then config.
+    """
+    hidden = [_validate.positive_int(h, "hidden width") for h in hidden]
+    results = []
+    total = len(names) * len(configs)
+    _report(progress, 0, total)
+    for name in names:
+        X, X_test, y, y_test = comparison_data(name, seed=seed)
+        for label, init, scale, activation in configs:
+            model = MLP([2, *hidden, 1], activation=activation, init=init, scale=scale, seed=seed)
+            history = train(model, X, y, epochs=epochs, lr=lr, record_layers=False)
+            results.append(
+                TrainingResult(
+                    dataset=name,
+                    label=label,
+                    init=init,
+                    scale=scale,
+                    activation=activation,
+                    history=history,
+                    model=model,
+                    test_accuracy=model.accuracy(X_test, y_test),
+                    target=target,
+                )
+            )
+            _report(progress, len(results), total)
+    return results
+
+
+def format_results(results) -> str:
+    """A text table: dataset, initialisation, activation, final loss, train/test accuracy, epochs
+    to reach the target loss (``never`` if not reached)."""
+    head = (
+        f"{'dataset':<8} {'initialisation':<22} {'act.':<5} {'loss':>7} {'train':>6} "
+        f"{'test':>6} {'epochs to':>9}"
+    )
+    target = results[0].target if results else 0.0
+    lines = [head, f"{'':<64}{f'loss {target:g}':>9}"]
+    for r in results:
+        e = r.epochs_to_target
+        lines.append(
+            f"{r.dataset:<8} {r.label:<22} {r.activation:<5} {r.final_loss:7.3f} "
+            f"{r.train_accuracy:6.1%} {r.test_accuracy:6.1%} {'never' if e is None else e:>9}"
+        )
+    return "\n".join(lines)
+
+
+def reference_data(*, seed: int = 0):
+    """Data like the well-known course exercise: two circles (factor 0.8, noise 0.05), 300
+    training points from ``default_rng(seed)`` and 100 test points from ``default_rng(seed + 1)``.
+
+    Returns ``X_train, y_train, X_test, y_test``.
+    """
+    X, y = datasets.make_circles(300, noise=0.05, factor=0.8, rng=np.random.default_rng(seed))
+    Xt, yt = datasets.make_circles(100, noise=0.05, factor=0.8, rng=np.random.default_rng(seed + 1))
+    return X, y, Xt, yt
+
+
+REFERENCE_RUNS = (
+    ("zeros", "zeros", 1.0),
+    ("N(0,1) x 10", "normal", 10.0),
+    ("He", "he_normal", 1.0),
+)
+"""(label, scheme, scale) of the reference experiment."""
+
+
+def reference_experiment(
+    init: str, scale: float = 1.0, *, seed: int = 0, epochs: int = 15000, lr: float = 0.01
+) -> dict:
+    """A ``2-10-5-1`` ReLU network (sigmoid output, zero biases) on :func:`reference_data`,
+    ``epochs`` full-batch gradient-descent steps at learning rate ``lr``.
+
+    Returns
+    -------
+    dict
+        ``loss_start``, ``loss`` (final), ``train_accuracy``, ``test_accuracy``, ``history``,
+        ``model``, and the data ``X``, ``y``.
+    """
+    X, y, Xt, yt = reference_data(seed=seed)
+    model = MLP([2, 10, 5, 1], activation="relu", init=init, scale=scale, seed=seed)
+    history = train(model, X, y, epochs=epochs, lr=lr, record_layers=False)
+    return {
+        "loss_start": float(history.loss[0]),
+        "loss": history.final_loss,
+        "train_accuracy": history.final_accuracy,
+        "test_accuracy": model.accuracy(Xt, yt),
+        "history": history,
+        "model": model,
+        "X": X,
+        "y": y,
+    }
+
+
+def format_reference(runs: dict, *, seed: int = 0) -> str:
+    """:func:`reference_experiment` results (label -> dict) as a table: loss at step 0, final loss,
+    train and test accuracy."""
+    lines = [f"seed {seed:<7} {'loss at step 0':>14} {'after 15000':>11} {'train':>6} {'test':>6}"]
+    for label, r in runs.items():
+        lines.append(
+            f"{label:<12} {r['loss_start']:14.4g} {r['loss']:11.4f} "
+            f"{r['train_accuracy']:6.1%} {r['test_accuracy']:6.1%}"
+        )
+    return "\n".join(lines)
+
+
+@dataclass
+class RestartSweep:
+    """The same network trained from many random starts (notebook 05, section on restarts)."""
+
+    seeds: np.ndarray
+    final_loss: np.ndarray
+    accuracy: np.ndarray
+    losses: list
+    models: list
+    X: np.ndarray
+    y: np.ndarray
+    dead_at_start: np.ndarray
+    dead_at_end: np.ndarray
+
+    def stuck(self, threshold: float = 0.3) -> np.ndarray:
+        """Boolean mask of the runs whose final loss stayed above ``threshold``."""
+        return self.final_loss > threshold
+
+    @property
+    def best(self) -> int:
+        """Index of the run with the lowest final loss."""
+        return int(np.argmin(self.final_loss))
+
+    def best_of(self, k: int, threshold: float = 0.3) -> float:
+        """Fraction of groups of ``k`` consecutive runs in which the best run is not stuck
+        (every group has ``k`` different seeds; leftover runs are dropped)."""
+        k = _validate.positive_int(k, "k")
+        groups = len(self.final_loss) // k
+        if groups == 0:
+            raise ValueError(f"k = {k} is more than the {len(self.final_loss)} runs")
+        best = self.final_loss[: groups * k].reshape(groups, k).min(axis=1)
+        return float(np.mean(best <= threshold))
+
+    def summary(self, threshold: float = 0.3) -> str:
+        """The sweep's key numbers as text: final loss (best, median, worst), accuracy range, the
+        stuck seeds, best-of-3 against single runs, and dead ReLUs at the start and the end."""
+        stuck = self.stuck(threshold)
+        loss = self.final_loss
+        return "\n".join(
+            [
+                f"final loss over {len(loss)} seeds: best {loss.min():.3f}, "
+                f"median {np.median(loss):.3f}, worst {loss.max():.3f}",
+                f"accuracy: {self.accuracy.min():.1%} to {self.accuracy.max():.1%}",
+                f"stuck (final loss > {threshold:g}): {stuck.sum()} of {len(stuck)}, "
+                f"seeds {self.seeds[stuck].tolist()}",
+                f"groups of 3 seeds whose best run is not stuck: {self.best_of(3, threshold):.0%} "
+                f"(single runs: {self.best_of(1, threshold):.0%})",
+                f"dead ReLUs at the start: {self.dead_at_start.sum()} in all runs; at the end: "
+                f"{self.dead_at_end[stuck].tolist()} in the stuck runs, "
+                f"{self.dead_at_end[~stuck].sum()} in the others",
+            ]
+        )
+
+
+def restart_sweep(
+    seeds=range(24),
+    *,
+    sizes=(2, 3, 1),
+    init: str = "he_normal",
+    scale: float = 1.0,
+    activation: str = "relu",
+    epochs: int = 800,
+    lr: float = 0.3,
+    data_seed: int = 0,
+    progress=None,
+) -> RestartSweep:
+    """Train one network from each seed: 300 points of two circles (factor 0.5, noise 0.05, data
+    from ``default_rng(data_seed)``), full-batch gradient descent.
+
+    Three hidden ReLUs are the fewest that can fence the inner circle in (two ramps cannot enclose
+    a bounded region), so a start from which one unit ends up useless cannot find the boundary:
+    some seeds get stuck.
+    ``progress(done, total)`` is called after each seed. ``dead_at_start`` and ``dead_at_end``
+    count, per seed, the hidden ReLUs that output 0 on every training point.
+    """
+    seeds = np.array([_validate.positive_int(s, "seed", minimum=0) for s in seeds])
+    X, y = datasets.make_circles(300, noise=0.05, factor=0.5, rng=np.random.default_rng(data_seed))
+    final, acc, losses, models, dead0, dead1 = [], [], [], [], [], []
+    _report(progress, 0, len(seeds))
+    for i, s in enumerate(seeds):
+        model = MLP(list(sizes), activation=activation, init=init, scale=scale, seed=int(s))
+        dead0.append(_dead_units(model, X))
+        h = train(model, X, y, epochs=epochs, lr=lr, record_layers=False)
+        dead1.append(_dead_units(model, X))
+        final.append(h.final_loss)
+        acc.append(h.final_accuracy)
+        losses.append(h.loss)
+        models.append(model)
+        _report(progress, i + 1, len(seeds))
+    return RestartSweep(
+        seeds,
+        np.array(final),
+        np.array(acc),
+        losses,
+        models,
+        X,
+        y,
+        np.array(dead0),
+        np.array(dead1),
+    )
+
+
+def _dead_units(model: MLP, X) -> int:
+    """Hidden ReLU units (all layers) whose pre-activation is <= 0 on every row of ``X``."""
+    _, cache = model.forward(X)
+    return int(sum(np.sum(np.all(cache.pre[l] <= 0, axis=0)) for l in range(1, model.n_layers)))
+
+
+def reinitialize_demo(*, seed: int = 0) -> dict:
+    """``MLP.reinitialize`` after training, as MATLAB's ``init(net)`` does.
+
+    A perceptron-like network (``2-1``, sigmoid output, zero weights and biases, the way MATLAB
+    starts a perceptron) is trained on two blobs, then reinitialised: it is back to zeros. A
+    ``2-8-1`` tanh network (Xavier, ``seed``) is trained and reinitialised: ``reinitialize()``
+    restores exactly its first start, ``reinitialize(seed=seed + 1)`` draws a new one.
+
+    Returns
+    -------
+    dict
+        ``perceptron_trained_max`` (largest |parameter| after training), ``perceptron_reset_max``
+        (after ``reinitialize()``), ``perceptron_loss`` (trained) and ``perceptron_reset_loss``
+        (ln 2 at zero weights); ``same_start`` (the restored parameters equal the first start
+        exactly), ``new_start_differs``, ``loss_start``, ``loss_trained``, ``loss_restored``.
+    """
+    X, y = datasets.make_linear(200, rng=np.random.default_rng(seed))
+    perceptron = MLP([2, 1], init="zeros", seed=seed)
+    train(perceptron, X, y, epochs=200, lr=0.5, record_layers=False)
+    trained_max = max(float(np.max(np.abs(p))) for p in perceptron.get_params())
+    trained_loss = perceptron.loss(X, y)
+    perceptron.reinitialize()
+    reset_max = max(float(np.max(np.abs(p))) for p in perceptron.get_params())
+
+    Xm, ym = datasets.make_moons(200, rng=np.random.default_rng(seed))
+    net = MLP([2, 8, 1], activation="tanh", init="xavier_uniform", seed=seed)
+    start = net.get_params()
+    loss_start = net.loss(Xm, ym)
+    train(net, Xm, ym, epochs=300, lr=1.0, record_layers=False)
+    loss_trained = net.loss(Xm, ym)
+    net.reinitialize()
+    same = all(np.array_equal(a, b) for a, b in zip(start, net.get_params()))
+    loss_restored = net.loss(Xm, ym)
+    net.reinitialize(seed=seed + 1)
+    differs = any(not np.array_equal(a, b) for a, b in zip(start, net.get_params()))
+    return {
+        "perceptron_trained_max": trained_max,
+        "perceptron_loss": trained_loss,
+        "perceptron_reset_max": reset_max,
+        "perceptron_reset_loss": perceptron.loss(X, y),
+        "same_start": same,
+        "new_start_differs": differs,
+        "loss_start": loss_start,
+        "loss_trained": loss_trained,
+        "loss_restored": loss_restored,
+    }
+
+
+def format_reinitialize(demo: dict) -> str:
+    """:func:`reinitialize_demo`'s numbers as text."""
+    d = demo
+    return "\n".join(
+        [
+            f"perceptron: largest |parameter| after training {d['perceptron_trained_max']:.3f}, "
+            f"loss {d['perceptron_loss']:.4f}",
+            f"            after reinitialize(): {d['perceptron_reset_max']:.1f}, "
+            f"loss {d['perceptron_reset_loss']:.4f} (ln 2)",
+            f"2-8-1 net:  loss {d['loss_start']:.4f} at the start, {d['loss_trained']:.4f} "
+            f"trained, {d['loss_restored']:.4f} after reinitialize()",
+            f"            same parameters as the first start: {d['same_start']}; "
+            f"reinitialize(seed=seed + 1) draws another: {d['new_start_differs']}",
+        ]
+    )

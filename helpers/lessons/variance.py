@@ -1,0 +1,393 @@
+"""Notebook 04: the variance argument behind LeCun, Xavier/Glorot and He/Kaiming.
+
+Part of :mod:`helpers.lessons`; see its docstring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate, activations, diagnostics
+from .. import init as schemes
+from ..mlp import MLP
+from .scale import gaussian_inputs
+
+# ---------------------------------------------------------------------------- 04 Xavier and He
+
+SECOND_MOMENT_FACTOR = {"linear": 1.0, "tanh": 1.0, "relu": 0.5, "leaky_relu": None}
+"""``c`` in ``E[f(z)^2] = c * Var(z)`` and ``E[f'(z)^2] = c`` for zero-mean, symmetric ``z``.
+
+Exact for ``linear``, ``relu`` (half of a symmetric distribution is cut off) and ``leaky_relu``
+(``(1 + a^2) / 2``, filled in below); for ``tanh`` it is the small-signal value (``tanh z ~ z``
+near 0), an upper bound that the real, contracting ``tanh`` stays below. ``sigmoid`` has no entry:
+``sigmoid(0) = 1/2``, so its outputs are not zero-mean and the simple rule does not apply.
+"""
+SECOND_MOMENT_FACTOR["leaky_relu"] = (1.0 + activations.LEAKY_SLOPE**2) / 2.0
+
+
+def variance_rules(*, seed: int = 0) -> list:
+    """Check the three rules behind every variance-preserving scheme by sampling.
+
+    1. A sum of ``fan_in`` independent products with zero-mean weights:
+       ``Var(z) = fan_in * Var(w) * E[x^2]`` (``= fan_in Var(w) Var(x)`` for zero-mean ``x``);
+       here ``fan_in = 400``, ``w ~ N(0, 0.05^2)``, ``x ~ N(0, 2^2)``, so 400 * 0.0025 * 4 = 4.
+    2. The variance of U(-a, a) is ``a^2 / 3`` (``a = 0.3``: 0.03), which turns a std into the
+       bound of a uniform scheme, ``a = sqrt(3) * std``.
+    3. ReLU keeps half of the second moment of a symmetric input: ``E[relu(z)^2] = Var(z) / 2``
+       (``z ~ N(0, 2^2)``: 2).
+
+    Returns
+    -------
+    list of (rule, measured, theory)
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.normal(0.0, 2.0, size=(2000, 400))
+    W = rng.normal(0.0, 0.05, size=(400, 200))
+    u = rng.uniform(-0.3, 0.3, size=200_000)
+    z = rng.normal(0.0, 2.0, size=200_000)
+    return [
+        ("Var(z) = fan_in Var(w) Var(x)", float(np.var(X @ W)), 400 * 0.05**2 * 2.0**2),
+        ("Var(U(-a, a)) = a^2 / 3, a = 0.3", float(np.var(u)), 0.3**2 / 3.0),
+        ("E[relu(z)^2] = Var(z) / 2", float(np.mean(activations.relu(z) ** 2)), 2.0**2 / 2.0),
+    ]
+
+
+def _variance_flow(sizes, variances, activation: str) -> dict:
+    """Small-signal prediction of the forward and backward std through a network.
+
+    Inputs have second moment 1; a unit-variance signal enters backwards at the (linear) output.
+    ``variances[i]`` is the weight variance of layer ``i + 1``. Returns the predicted std of the
+    pre-activations ``Z_l`` and of the gradients ``dA_l`` reaching the outputs of hidden layers
+    ``l = 1..L-1`` (and ``dA_0``, the gradient at the input).
+    """
+    c = SECOND_MOMENT_FACTOR.get(activation)
+    if c is None:
+        raise ValueError(
+            f"no simple variance rule for activation {activation!r}; "
+            f"use one of {', '.join(SECOND_MOMENT_FACTOR)}"
+        )
+    L = len(sizes) - 1
+    z_var, m2 = [], 1.0
+    for l in range(1, L):
+        z_var.append(sizes[l - 1] * variances[l - 1] * m2)
+        m2 = c * z_var[-1]
+    g_var = [0.0] * L  # g_var[l] = Var(dA_l), l = 0..L-1
+    g_var[L - 1] = sizes[L] * variances[L - 1]
+    for l in range(L - 1, 0, -1):
+        g_var[l - 1] = sizes[l] * variances[l - 1] * c * g_var[l]
+    return {
+        "z_std": np.sqrt(z_var),
+        "grad_std": np.sqrt(g_var[1:]),
+        "grad_input": float(np.sqrt(g_var[0])),
+    }
+
+
+def _measure_flow(model: MLP, X: np.ndarray, *, seed: int) -> dict:
+    """Forward statistics of every hidden layer, and the std of a random N(0, 1) signal sent back
+    from the output (seeded) as it reaches each hidden layer's outputs."""
+    _, cache = model.forward(X)
+    hidden = range(1, model.n_layers)
+    signal = np.random.default_rng(seed + 1).normal(size=cache.logits.shape)
+    grads = model.backward_from_delta(cache, signal)
+    return {
+        "z_std": np.array([diagnostics.std(cache.pre[l]) for l in hidden]),
+        "a_std": np.array([diagnostics.std(cache.post[l]) for l in hidden]),
+        "a_rms": np.array([diagnostics.rms(cache.post[l]) for l in hidden]),
+        "saturated": np.array(
+            [diagnostics.saturated_fraction(cache.pre[l], model.activation) for l in hidden]
+        ),
+        "grad_std": np.array([diagnostics.std(grads.dA[l]) for l in hidden]),
+        "grad_input": diagnostics.std(grads.dA[0]),
+    }
+
+
+def signal_profile(
+    init: str,
+    activation: str,
+    *,
+    depth: int = 10,
+    width: int = 512,
+    scale: float = 1.0,
+    n_samples: int = 128,
+    seed: int = 0,
+) -> dict:
+    """How the signal's size changes through a deep, square network, forward and backward.
+
+    The network has ``depth`` hidden layers of ``width`` units and a linear output of ``width``
+    units, weights from ``init`` times ``scale``, zero biases; inputs are N(0, 1)
+    (:func:`gaussian_inputs`, shape ``(n_samples, width)``). Backwards, an N(0, 1) signal enters at
+    the output, as in :func:`helpers.diagnostics.backward_std`.
+
+    Returns
+    -------
+    dict of arrays of shape (depth,), index 0 = hidden layer 1:
+        ``z_std``, ``a_std``, ``a_rms`` (root mean square of the activations, the square root of
+        their second moment), ``saturated`` (tanh/sigmoid), ``grad_std`` (std of ``dA_l``);
+        ``grad_input`` (float, the gradient reaching the inputs);
+        ``theory_z``, ``theory_a`` (predicted ``a_rms``), ``theory_grad``: the variance rule's
+        prediction (exact in expectation for linear and ReLU units, the small-signal value for
+        tanh; None for sigmoid); and ``model``.
+    """
+    depth = _validate.positive_int(depth, "depth")
+    width = _validate.positive_int(width, "width")
+    sizes = [width] * (depth + 2)
+    model = MLP(sizes, activation=activation, output="linear", init=init, scale=scale, seed=seed)
+    out = _measure_flow(model, gaussian_inputs(n_samples, width, seed=seed), seed=seed)
+    out["model"] = model
+    out["theory_z"] = out["theory_a"] = out["theory_grad"] = None
+    if activation in SECOND_MOMENT_FACTOR:
+        var = [schemes.std(init, a, b, scale=scale) ** 2 for a, b in zip(sizes[:-1], sizes[1:])]
+        th = _variance_flow(sizes, var, activation)
+        out["theory_z"] = th["z_std"]
+        out["theory_a"] = th["z_std"] * np.sqrt(SECOND_MOMENT_FACTOR[activation])
+        out["theory_grad"] = th["grad_std"]
+    return out
+
+
+TANH_CASES = (
+    ("0.01 N(0,1)", "normal", 0.01),
+    ("N(0,1)", "normal", 1.0),
+    ("LeCun", "lecun_normal", 1.0),
+    ("Xavier", "xavier_normal", 1.0),
+)
+"""(label, scheme, scale) of the deep tanh experiment of notebook 04."""
+
+
+def format_profiles(profiles: dict, layers=(1, 5, 10), *, rms: bool = False) -> str:
+    """A table of :func:`signal_profile` results, one line per label: the activations' std (or
+    root mean square, ``rms=True``) at ``layers`` (1-based), the saturated fraction of the last
+    layer, and the gradient's std at layer 1 and at the last layer. Values to 3 significant
+    digits."""
+    what = "RMS" if rms else "std"
+    w = max(len(label) for label in profiles) + 1
+    head = "".join(f"{f'{what}(A_{l})':>10}" for l in layers)
+    lines = [f"{'':<{w}}{head}{'saturated':>10}{'grad at 1':>10}{'grad at L':>10}"]
+    for label, p in profiles.items():
+        a = p["a_rms"] if rms else p["a_std"]
+        cols = "".join(f"{a[l - 1]:>10.3g}" for l in layers)
+        g = p["grad_std"]
+        lines.append(f"{label:<{w}}{cols}{p['saturated'][-1]:>10.1%}{g[0]:>10.3g}{g[-1]:>10.3g}")
+    return "\n".join(lines)
+
+
+FAN_MODES = ("fan_in", "fan_out", "fan_avg")
+"""Which fan sets the weight variance ``1 / n``: LeCun's forward condition (``fan_in``), the
+backward condition (``fan_out``), or Glorot & Bengio's compromise (``fan_avg``, the average,
+i.e. ``2 / (fan_in + fan_out)``). The names are Keras's ``VarianceScaling`` modes."""
+
+
+def funnel_profile(
+    mode: str,
+    *,
+    sizes=(1024, 512, 256, 128, 64, 32, 16),
+    n_samples: int = 128,
+    seed: int = 0,
+) -> dict:
+    """Forward and backward std through a *linear* network whose layers halve in width.
+
+    Weights are N(0, 1/n) with ``n`` the layer's ``fan_in``, ``fan_out`` or their average
+    (``mode``, see :data:`FAN_MODES`). With equal widths the three coincide; here they differ,
+    and a linear network makes the variance rule exact (in expectation), so the measurement can be
+    compared with the prediction layer by layer.
+
+    Returns
+    -------
+    dict
+        ``z_std`` and ``grad_std`` (shape (L-1,), hidden layers 1..L-1), their predictions
+        ``theory_z`` and ``theory_grad``, and the per-layer factors ``forward_factor``
+        (``sqrt(fan_in / n)``) and ``backward_factor`` (``sqrt(fan_out / n)``).
+    """
+    mode = _validate.choice(mode, FAN_MODES, "mode")
+    sizes = [_validate.positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    model = MLP(sizes, activation="linear", output="linear", init="normal", seed=seed)
+    rng = np.random.default_rng(seed)
+    fans = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        model.weights[i] = rng.normal(0.0, np.sqrt(1.0 / n), size=(fan_in, fan_out))
+        fans.append((fan_in, fan_out, n))
+    out = _measure_flow(model, gaussian_inputs(n_samples, sizes[0], seed=seed), seed=seed)
+    th = _variance_flow(sizes, [1.0 / n for _, _, n in fans], "linear")
+    return {
+        "z_std": out["z_std"],
+        "grad_std": out["grad_std"],
+        "theory_z": th["z_std"],
+        "theory_grad": th["grad_std"],
+        "forward_factor": np.array([np.sqrt(a / n) for a, _, n in fans]),
+        "backward_factor": np.array([np.sqrt(b / n) for _, b, n in fans]),
+    }
+
+
+GAIN_CASES = (
+    ("tanh", "xavier_normal", 1.0, "Xavier"),
+    ("tanh", "xavier_normal", 5.0 / 3.0, "Xavier x gain 5/3"),
+    ("tanh", "he_normal", 1.0, "He (mismatch)"),
+    ("relu", "xavier_normal", 1.0, "Xavier (mismatch)"),
+    ("relu", "xavier_normal", float(np.sqrt(2.0)), "Xavier x gain sqrt 2"),
+    ("relu", "he_normal", 1.0, "He"),
+)
+"""(activation, scheme, scale, label) of the gain experiment of notebook 04."""
+
+
+def gain_experiment(*, depth: int = 30, width: int = 256, n_samples: int = 128, seed: int = 0):
+    """Each case of :data:`GAIN_CASES` through ``depth`` square layers: what a mismatched scheme
+    does and what the gain fixes.
+
+    Returns
+    -------
+    list of dict
+        Per case: ``activation``, ``label``, ``scale``, ``a_rms_last`` (root mean square of the
+        last hidden layer's activations), ``saturated_last``, ``grad_first`` (std of the
+        gradient reaching hidden layer 1) and the full ``profile``
+        (:func:`signal_profile`).
+    """
+    rows = []
+    for activation, init, scale, label in GAIN_CASES:
+        p = signal_profile(
+            init,
+            activation,
+            depth=depth,
+            width=width,
+            scale=scale,
+            n_samples=n_samples,
+            seed=seed,
+        )
+        rows.append(
+            {
+                "activation": activation,
+                "label": label,
+                "scale": scale,
+                "a_rms_last": float(p["a_rms"][-1]),
+                "saturated_last": float(p["saturated"][-1]),
+                "grad_first": float(p["grad_std"][0]),
+                "profile": p,
+            }
+        )
+    return rows
+
+
+def library_equivalents(fan_in: int = 256, fan_out: int = 128, *, seed: int = 0) -> list:
+    """The library initialisers, their documented formulas, and the same numbers from helpers.init.
+
+    Formulas as documented by ``torch.nn.init`` (``xavier_*_``, ``kaiming_*_`` with
+    ``gain = calculate_gain(nonlinearity, a)``), ``torch.nn.Linear.reset_parameters`` and
+    ``keras.initializers`` / ``keras.layers.Dense``; Keras's ``*Normal`` initialisers draw a normal
+    truncated at two standard deviations, rescaled so that the std is the formula's.
+
+    Returns
+    -------
+    list of dict
+        ``library``, ``formula`` (text), ``documented`` (the formula's value at ``fan_in``,
+        ``fan_out``, computed here from the documentation), ``ours`` (the same quantity from
+        :mod:`helpers.init` or :class:`MLP`), ``kind`` (``"bound"``, ``"std"`` or ``"bias"``) and
+        ``drawn_std`` (std of a matrix drawn by the helpers) with ``expected_std``.
+    """
+    fi, fo = _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out")
+    rng = np.random.default_rng(seed)
+    linear_gain = np.sqrt(2.0 / (1.0 + 5.0))  # calculate_gain("leaky_relu", a=sqrt(5))
+    spec = [
+        # library, formula, documented value, kind, helpers scheme, scale
+        ("torch xavier_uniform_ | Keras GlorotUniform", "sqrt(6/(fan_in+fan_out))",
+         np.sqrt(6.0 / (fi + fo)), "bound", "xavier_uniform", 1.0),
+        ("torch xavier_normal_ | Keras GlorotNormal", "sqrt(2/(fan_in+fan_out))",
+         np.sqrt(2.0 / (fi + fo)), "std", "xavier_normal", 1.0),
+        ("torch kaiming_uniform_(relu) | Keras HeUniform", "sqrt(6/fan_in)",
+         np.sqrt(6.0 / fi), "bound", "he_uniform", 1.0),
+        ("torch kaiming_normal_(relu) | Keras HeNormal", "sqrt(2/fan_in)",
+         np.sqrt(2.0 / fi), "std", "he_normal", 1.0),
+        ("torch kaiming_uniform_(linear) | Keras LecunUniform", "sqrt(3/fan_in)",
+         np.sqrt(3.0 / fi), "bound", "lecun_uniform", 1.0),
+        ("torch kaiming_normal_(linear) | Keras LecunNormal", "sqrt(1/fan_in)",
+         np.sqrt(1.0 / fi), "std", "lecun_normal", 1.0),
+        ("torch nn.Linear weight: kaiming_uniform_(a=sqrt 5)", "sqrt(2/(1+5)) sqrt(3/fan_in)",
+         linear_gain * np.sqrt(3.0 / fi), "bound", "he_uniform", 1.0 / np.sqrt(6.0)),
+    ]  # fmt: skip
+    rows = []
+    for library, formula, documented, kind, scheme, scale in spec:
+        W = schemes.initialize(scheme, fi, fo, scale=scale, rng=rng)
+        theory_std = schemes.std(scheme, fi, fo, scale=scale)
+        ours = schemes.bound(scheme, fi, fo, scale=scale) if kind == "bound" else theory_std
+        rows.append(
+            {
+                "library": library,
+                "formula": formula,
+                "documented": float(documented),
+                "ours": float(ours),
+                "kind": kind,
+                "drawn_std": diagnostics.std(W),
+                "expected_std": float(theory_std),
+            }
+        )
+    for library, formula, documented, bias in [
+        ("torch nn.Linear bias", "U(-1/sqrt(fan_in), 1/sqrt(fan_in))", 1.0 / np.sqrt(fi), "torch"),
+        ("Keras Dense bias", "bias_initializer='zeros'", 0.0, "zeros"),
+    ]:
+        b = MLP([fi, fo], output="linear", bias=bias, seed=seed).biases[0]
+        rows.append(
+            {
+                "library": library,
+                "formula": formula,
+                "documented": float(documented),
+                "ours": float(np.max(np.abs(b))),  # largest |b|: at most the bound
+                "kind": "bias",
+                "drawn_std": diagnostics.std(b),
+                "expected_std": float(documented / np.sqrt(3.0)),
+            }
+        )
+    return rows
+
+
+def format_library_table(rows) -> str:
+    """:func:`library_equivalents` as text: the weight rows (documented value, the same from
+    helpers.init, std of a drawn matrix), then the bias rows (bound and the largest drawn |b|).
+    Values to 4 significant digits."""
+    weights = [r for r in rows if r["kind"] != "bias"]
+    biases = [r for r in rows if r["kind"] == "bias"]
+    w = max(len(r["library"]) for r in rows)
+    f = max(len(r["formula"]) for r in rows)
+    lines = [
+        f"{'weights':<{w}}  {'formula':<{f}}  {'documented':>10}  {'helpers':>8}  {'drawn std':>9}"
+    ]
+    for r in weights:
+        lines.append(
+            f"{r['library']:<{w}}  {r['formula']:<{f}}  {r['documented']:>10.4g}  "
+            f"{r['ours']:>8.4g}  {r['drawn_std']:>9.4g}"
+        )
+    lines += [
+        "",
+        f"{'biases':<{w}}  {'rule':<{f}}  {'bound':>10}  {'max |b|':>8}  {'drawn std':>9}",
+    ]
+    for r in biases:
+        lines.append(
+            f"{r['library']:<{w}}  {r['formula']:<{f}}  {r['documented']:>10.4g}  "
+            f"{r['ours']:>8.4g}  {r['drawn_std']:>9.4g}"
+        )
+    return "\n".join(lines)
+
+
+def weight_statistics(W, scheme: str, fan_in: int, fan_out: int) -> dict:
+    """Compare a drawn matrix with what ``scheme`` should give (used by the checks of notebook 04).
+
+    Returns
+    -------
+    dict
+        ``std`` and ``expected_std``, ``ratio`` (their quotient), ``mean`` with its standard error
+        ``mean_se``, ``max_abs``, ``bound`` (uniform schemes; else None) and ``excess_kurtosis``
+        (-1.2 for a uniform distribution, 0 for a normal one).
+    """
+    W = np.asarray(W, dtype=np.float64)
+    expected = schemes.std(scheme, fan_in, fan_out)
+    s = float(np.std(W))
+    centred = W - W.mean()
+    kurt = float(np.mean(centred**4) / s**4 - 3.0) if s > 0 else float("nan")
+    uniform = scheme in ("uniform", "lecun_uniform", "xavier_uniform", "he_uniform")
+    return {
+        "std": s,
+        "expected_std": expected,
+        "ratio": s / expected if expected > 0 else float("nan"),
+        "mean": float(W.mean()),
+        "mean_se": expected / np.sqrt(W.size),
+        "max_abs": float(np.max(np.abs(W))),
+        "bound": schemes.bound(scheme, fan_in, fan_out) if uniform else None,
+        "excess_kurtosis": kurt,
+    }

@@ -537,8 +537,8 @@ def train_light(model: MLP, X, y, *, epochs: int, lr: float):
             if not np.isfinite(loss):
                 diverged = True
                 break
-            grads = model._backward(cache, t)
-            if not all(np.all(np.isfinite(g)) for g in (*grads.dW, *grads.db)):
+            grads = model._backward(cache, t, input_grad=False)  # as train does: no dL/dX
+            if not all(np.isfinite(g).all() for g in (*grads.dW, *grads.db)):
                 diverged = True
                 break
             losses.append(loss)
@@ -546,7 +546,7 @@ def train_light(model: MLP, X, y, *, epochs: int, lr: float):
             if epoch == epochs:
                 break
             model.step(grads, lr)
-            if not all(np.all(np.isfinite(W)) for W in model.weights):
+            if not all(np.isfinite(W).all() for W in model.weights):
                 diverged = True
                 break
     return np.array(losses), np.array(spreads), diverged
@@ -1033,6 +1033,7 @@ class DepthExplorer(Explorer):
     def __init__(self, *, scheme, scale, activation, depth, width, seed):
         self.seed = _validate.positive_int(seed, "seed", minimum=0)
         self._base, self._base_key = None, None
+        self._weight_cache = {}  # (scheme, width) -> (scale-1 weights drawn so far, generator)
         self.scale_box = LogSlider(scale, 1e-3, 1e2, "scale", "scale")
         width = _validate.positive_int(width, "width")
         if width not in WIDTHS:
@@ -1086,6 +1087,34 @@ class DepthExplorer(Explorer):
             self._base_key = key
         return self._base
 
+    _weights_budget = 64 * 2**20  # bytes of cached scale-1 weights kept across settings
+
+    def _base_weights(self, depth: int) -> list:
+        """The first ``depth + 1`` weight matrices (scale 1) of :meth:`_base_model`'s network.
+
+        The same matrices, bit for bit: :class:`~helpers.mlp.MLP` draws its layers one after
+        the other from one generator (zero biases draw nothing; the activation plays no part),
+        and every layer here is ``width`` x ``width``, so the network of depth d holds the
+        first d + 1 draws. They are kept per scheme and width and drawn further only when a
+        deeper network is asked for: moving the depth or activation slider draws nothing.
+        """
+        s = self.state
+        key = (s["scheme"], s["width"])
+        cache = self._weight_cache
+        entry = cache.pop(key, None)
+        if entry is None:
+            entry = ([], np.random.default_rng(self.seed))
+        cache[key] = entry  # most recently used last
+        weights, rng = entry
+        while len(weights) < depth + 1:
+            weights.append(schemes.initialize(s["scheme"], s["width"], s["width"], rng=rng))
+        used = sum(W.nbytes for ws, _ in cache.values() for W in ws)
+        for old in list(cache):
+            if used <= self._weights_budget or old == key:
+                break
+            used -= sum(W.nbytes for W in cache.pop(old)[0])
+        return weights[: depth + 1]
+
     def _inputs(self, width):
         n = max(self.values_per_layer // width, 64)
         rng = np.random.default_rng([self.seed, width])
@@ -1133,7 +1162,7 @@ class DepthExplorer(Explorer):
         s = self.state
         depth, width, act = s["depth"], s["width"], s["activation"]
         X, up = self._inputs(width)
-        weights = self._base_model().weights  # at scale 1: layer l computes scale * (A @ W_l)
+        weights = self._base_weights(depth)  # at scale 1: layer l computes scale * (A @ W_l)
         scale = s["scale"]
         f, dprime = activations.ACTIVATIONS[act]
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):

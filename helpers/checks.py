@@ -21,14 +21,14 @@ from . import lessons
 # ---------------------------------------------------------------------------- helpers for checks
 
 
-def _answer(fn, *args, what: str):
-    """Call the student's ``fn(*args)``. Returns ``(ok, value)``; prints a kind message when the
-    exercise is not filled in yet or the function raised."""
+def _answer(fn, *args, what: str, **kwargs):
+    """Call the student's ``fn(*args, **kwargs)``. Returns ``(ok, value)``; prints a kind message
+    when the exercise is not filled in yet, the function raised, or it returned nothing."""
     if not callable(fn):
         print(f"Pass the function itself ({what}, no parentheses after its name); got {fn!r}.")
         return False, None
     try:
-        value = fn(*args)
+        value = fn(*args, **kwargs)
     except NotImplementedError:
         print(
             f"Not filled in yet: replace `raise NotImplementedError` in {what} with your code, "
@@ -339,31 +339,6 @@ from . import diagnostics as _diagnostics  # noqa: E402
 from .mlp import MLP as _MLP  # noqa: E402
 from .train import train as _train  # noqa: E402
 
-# ---------------------------------------------------------------------------- helpers for 04-06
-
-
-def _call(fn, what: str, *args, **kwargs):
-    """Call the student's function; ``(True, value)`` or ``(False, None)`` with a kind message."""
-    if not callable(fn):
-        print(f"Pass the function itself ({what}, without parentheses); got {fn!r}.")
-        return False, None
-    try:
-        value = fn(*args, **kwargs)
-    except NotImplementedError:
-        print(
-            f"Not filled in yet: replace `raise NotImplementedError` in {what} with your code, "
-            "run its cell, then this one again."
-        )
-        return False, None
-    except Exception as exc:  # the student's code: report it, never crash the notebook
-        print(f"{what} raised {type(exc).__name__}: {exc}")
-        return False, None
-    if value is None:
-        print(f"{what} returned None: did you forget the `return`?")
-        return False, None
-    return True, value
-
-
 # ---------------------------------------------------------------------------- 04 Xavier and He
 
 _STD_CANDIDATES = (
@@ -391,7 +366,7 @@ def _check_scheme(fn, scheme: str, what: str, formula: str) -> bool:
     """Shared statistical check of an initialiser ``fn(fan_in, fan_out, *, rng)`` for ``scheme``."""
     uniform = scheme.endswith("uniform")
     for fan_in, fan_out in ((300, 200), (40, 1000)):
-        ok, W = _call(fn, what, fan_in, fan_out, rng=np.random.default_rng(7))
+        ok, W = _answer(fn, fan_in, fan_out, what=what, rng=np.random.default_rng(7))
         if not ok:
             return False
         W = np.asarray(W, dtype=np.float64)
@@ -409,8 +384,8 @@ def _check_scheme(fn, scheme: str, what: str, formula: str) -> bool:
         if not np.all(np.isfinite(W)):
             print(f"{what}({fan_in}, {fan_out}) returned non-finite values (nan or inf).")
             return False
-        _, again = _call(fn, what, fan_in, fan_out, rng=np.random.default_rng(7))
-        _, other = _call(fn, what, fan_in, fan_out, rng=np.random.default_rng(8))
+        _, again = _answer(fn, fan_in, fan_out, what=what, rng=np.random.default_rng(7))
+        _, other = _answer(fn, fan_in, fan_out, what=what, rng=np.random.default_rng(8))
         if again is None or other is None:
             return False
         if not np.array_equal(W, np.asarray(again)) or np.array_equal(W, np.asarray(other)):
@@ -503,7 +478,7 @@ def check_keep_best(keep_best) -> bool:
     def make_model(seed):
         return _MLP([2, 3, 1], activation="relu", init="he_normal", seed=seed)
 
-    ok, result = _call(keep_best, "keep_best", make_model, X, y, seeds, epochs=300, lr=0.3)
+    ok, result = _answer(keep_best, make_model, X, y, seeds, what="keep_best", epochs=300, lr=0.3)
     if not ok:
         return False
     reference = lessons.restart_sweep(seeds, epochs=300, lr=0.3, data_seed=0)
@@ -555,7 +530,7 @@ def check_constant_claim(distinct_after_training, verdict) -> bool:
     """
     counts = {}
     for activation in ("tanh", "relu"):
-        ok, got = _call(distinct_after_training, "distinct_after_training", 0.5, activation)
+        ok, got = _answer(distinct_after_training, 0.5, activation, what="distinct_after_training")
         if not ok:
             return False
         X, _, y, _ = lessons.comparison_data("moons")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from . import _validate, activations
+from .theory import saturated_fraction as saturated_fraction_theory  # noqa: F401  (re-export)
 
 
 def _rescaled(x, statistic) -> float:
@@ -64,20 +66,6 @@ def saturated_fraction(Z, activation: str) -> float:
     if activation not in activations.SATURATION_Z or Z.size == 0:
         return 0.0
     return float(np.mean(np.abs(Z) > activations.SATURATION_Z[activation]))
-
-
-def saturated_fraction_theory(z_std: float, activation: str) -> float:
-    """Expected saturated fraction for Gaussian pre-activations z ~ N(0, z_std^2).
-
-    P(|z| > t) = erfc(t / (z_std * sqrt(2))), with ``t = SATURATION_Z[activation]``.
-    """
-    activation = activations.check_activation(activation)
-    z_std = _validate.real(z_std, "z_std", minimum=0.0)
-    if activation not in activations.SATURATION_Z:
-        return 0.0
-    if z_std == 0:
-        return 0.0
-    return math.erfc(activations.SATURATION_Z[activation] / (z_std * math.sqrt(2.0)))
 
 
 def dead_fraction(Z) -> float:
@@ -227,16 +215,136 @@ def forward_std(model, X) -> np.ndarray:
     return np.array([std(A) for A in cache.post[1:]])
 
 
+class SignalFlow(NamedTuple):
+    """The signals of one forward and one backward pass (see :func:`signal_flow`).
+
+    Attributes
+    ----------
+    pre, post : list of ndarray, length L
+        ``Z_l`` and ``A_l = f(Z_l)`` of hidden layer ``l = 1..L`` (index 0 = layer 1), shape
+        ``(n, width_l)``.
+    grads : list of ndarray, length L
+        ``grads[l]`` = dL/dA of hidden layer ``l + 1``, shape ``(n, width_{l+1})``.
+    grad_input : ndarray, shape (n, fan_in of the first layer)
+        dL/dX, the gradient reaching the inputs.
+    """
+
+    pre: list
+    post: list
+    grads: list
+    grad_input: np.ndarray
+
+
+def _check_flow(weights, X, activation, signal):
+    activation = activations.check_activation(activation)
+    if isinstance(weights, np.ndarray) or not isinstance(weights, (list, tuple)):
+        raise TypeError(f"weights must be a list of 2-D arrays; got {type(weights).__name__}")
+    if len(weights) < 2:
+        raise ValueError(
+            "weights needs at least one hidden layer and a readout (2 matrices); "
+            f"got {len(weights)}"
+        )
+    X = _validate.matrix(X, "X")
+    weights = [np.asarray(W, dtype=np.float64) for W in weights]
+    width = X.shape[1]
+    for i, W in enumerate(weights):
+        if W.ndim != 2 or W.shape[0] != width:
+            what = "X's width" if i == 0 else f"weights[{i - 1}]'s fan_out"
+            raise ValueError(
+                f"weights[{i}] must have shape ({width}, fan_out) ({what} is {width}); "
+                f"got shape {W.shape}"
+            )
+        width = W.shape[1]
+    signal = np.asarray(signal, dtype=np.float64)
+    if signal.shape != (X.shape[0], width):
+        raise ValueError(
+            f"signal must have shape {(X.shape[0], width)} (samples, readout fan_out); "
+            f"got shape {signal.shape}"
+        )
+    return weights, X, activation, signal
+
+
+def signal_flow(weights, X, activation, signal, *, scale=1.0) -> SignalFlow:
+    """Forward ``X`` through ``weights`` and send ``signal`` back from the readout.
+
+    The network has zero biases: hidden layer ``l`` computes ``Z_l = scale * (A_{l-1} @ W_l)``
+    and ``A_l = f(Z_l)`` (``A_0 = X``), and the readout ``weights[-1]`` is linear. ``signal`` is
+    dL/dZ of the readout; backwards, ``dA_{l-1} = scale * ((dA_l * f'(Z_l)) @ W_l.T)``. With
+    ``scale = 1`` these are :meth:`helpers.mlp.MLP.forward` and
+    :meth:`~helpers.mlp.MLP.backward_from_delta` bit for bit (zero biases); a ``scale`` lets a
+    caller reuse weights drawn at scale 1. Neither the readout's output nor any weight gradient
+    is computed. Quiet at any scale: values may overflow to inf or nan, without a warning.
+
+    Parameters
+    ----------
+    weights : list of ndarray
+        L + 1 matrices: L hidden layers, then the readout; ``weights[i]`` has shape
+        ``(fan_in, fan_out)`` and ``fan_in`` equal to the previous ``fan_out`` (``X``'s width).
+    X : array_like, shape (n, weights[0].shape[0])
+    activation : str
+        The hidden layers' activation.
+    signal : array_like, shape (n, weights[-1].shape[1])
+    scale : float, default 1.0
+
+    Returns
+    -------
+    SignalFlow
+    """
+    weights, X, activation, signal = _check_flow(weights, X, activation, signal)
+    scale = _validate.real(scale, "scale", minimum=0.0)
+    f, dprime = activations.ACTIVATIONS[activation]
+
+    def times(Z):
+        return Z if scale == 1.0 else scale * Z
+
+    pre, post = [], []
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        A = X
+        for W in weights[:-1]:
+            Z = times(A @ W)
+            A = f(Z)
+            pre.append(Z)
+            post.append(A)
+        grads = [None] * len(pre)
+        dA = times(signal @ weights[-1].T)
+        for l in range(len(pre) - 1, -1, -1):
+            grads[l] = dA
+            dA = times((dA * dprime(pre[l])) @ weights[l].T)
+    return SignalFlow(pre=pre, post=post, grads=grads, grad_input=dA)
+
+
+def _zero_biases(model) -> bool:
+    return all(not np.any(b) for b in model.biases)
+
+
+def model_signal_flow(model, X, signal) -> SignalFlow:
+    """:func:`signal_flow` for an :class:`~helpers.mlp.MLP` (its hidden activation; the output
+    activation plays no part, ``signal`` is dL/dZ of its last layer). With non-zero biases the
+    model's own forward and backward pass run instead, and give the same fields."""
+    if _zero_biases(model):
+        return signal_flow(model.weights, X, model.activation, signal)
+    _, cache = model.forward(X)
+    grads = model.backward_from_delta(cache, signal)
+    hidden = range(1, model.n_layers)
+    return SignalFlow(
+        pre=[cache.pre[l] for l in hidden],
+        post=[cache.post[l] for l in hidden],
+        grads=[grads.dA[l] for l in hidden],
+        grad_input=grads.dA[0],
+    )
+
+
 def backward_std(model, X, y=None, *, seed: int = 0) -> np.ndarray:
     """Std of the gradient reaching each layer's outputs, ``dA_0..dA_{L-1}``: shape (L,).
 
-    Without ``y`` a unit-variance random signal (seeded) is sent back from the output's logits,
-    which isolates what the layers do to a gradient from what the loss does.
+    Without ``y`` a unit-variance random signal (seeded) is sent back from the output's logits
+    (:func:`model_signal_flow`), which isolates what the layers do to a gradient from what the
+    loss does.
     """
-    _, cache = model.forward(X)
-    if y is None:
-        up = np.random.default_rng(seed).normal(size=cache.logits.shape)
-        grads = model.backward_from_delta(cache, up)
-    else:
-        grads = model.backward(cache, y)
-    return np.array([std(g) for g in grads.dA[:-1]])
+    if y is not None:
+        _, cache = model.forward(X)
+        return np.array([std(g) for g in model.backward(cache, y).dA[:-1]])
+    X = _validate.matrix(X, "X", n_cols=model.sizes[0])
+    up = np.random.default_rng(seed).normal(size=(X.shape[0], model.sizes[-1]))
+    flow = model_signal_flow(model, X, up)
+    return np.array([std(flow.grad_input)] + [std(g) for g in flow.grads])

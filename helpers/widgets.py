@@ -949,77 +949,7 @@ def build_saturation_explorer(
 # ----------------------------------------------------------------------------------------------
 # 3. Depth
 
-_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(100)
-_WEIGHTS = _WEIGHTS / math.sqrt(2.0 * math.pi)  # E[g(z)], z ~ N(0, 1) = sum(w * g(nodes))
-
-
-def gaussian_moments(activation: str, z_std: float) -> tuple[float, float, float]:
-    """``E[f(z)]``, ``sqrt(E[f(z)^2])`` and ``sqrt(E[f'(z)^2])`` for z ~ N(0, z_std^2).
-
-    Root mean squares rather than second moments, so that a deep network's prediction stays
-    finite as long as the std itself does (1e200 is fine; its square is not). Exact for linear,
-    ReLU and leaky ReLU; 100-point Gauss-Hermite quadrature for sigmoid and tanh.
-    """
-    activation = activations.check_activation(activation)
-    s = max(float(z_std), 0.0)
-    a = activations.LEAKY_SLOPE
-    if activation == "linear":
-        return 0.0, s, 1.0
-    if activation == "relu":
-        return s / math.sqrt(2 * math.pi), s / math.sqrt(2.0), math.sqrt(0.5)
-    if activation == "leaky_relu":
-        half = math.sqrt((1 + a * a) / 2)
-        return (1 - a) * s / math.sqrt(2 * math.pi), half * s, half
-    if not math.isfinite(s):  # a step function: f = 0/1 (sigmoid) or -1/+1 (tanh), f' = 0
-        return (0.5, math.sqrt(0.5), 0.0) if activation == "sigmoid" else (0.0, 1.0, 0.0)
-    z = s * _NODES
-    f = activations.activate(activation, z)
-    fp = activations.derivative(activation, z)
-    return (
-        float(_WEIGHTS @ f),
-        math.sqrt(float(_WEIGHTS @ (f * f))),
-        math.sqrt(float(_WEIGHTS @ (fp * fp))),
-    )
-
-
-def depth_theory(scheme, scale, activation, depth, width):
-    """Predicted std of the activations and of the backward gradients of each hidden layer.
-
-    The variance argument behind the schemes (LeCun 1998, Glorot & Bengio 2010, He et al. 2015),
-    without their linear approximation of the activation. For a layer of ``width`` inputs with
-    independent zero-mean weights of std ``sw = init.std(scheme, width, width, scale)`` and
-    ``g = sqrt(width) * sw``:
-
-    - forward: ``std(z_l) = g * rms(a_{l-1})`` (inputs x ~ N(0, 1): rms 1), and
-      ``std(a_l) = sqrt(E[f(z)^2] - E[f(z)]^2)`` for z ~ N(0, std(z_l)^2);
-    - backward, from a unit-variance signal at the linear readout layer:
-      ``std(dA_L) = g`` and ``std(dA_{l-1}) = g * rms(f'(z_l)) * std(dA_l)``.
-
-    Gaussian expectations come from :func:`gaussian_moments` (exact for ReLU and linear). This is
-    the mean-field limit of a wide network; it assumes independent zero-mean weights, so it is
-    ``None`` for the ``zeros`` and ``constant`` schemes.
-
-    Returns
-    -------
-    act_std, grad_std : ndarray, shape (depth,), or (None, None)
-    """
-    scheme = _validate.choice(scheme, schemes.SCHEMES, "init scheme")
-    depth = _validate.positive_int(depth, "depth")
-    if scheme in ("zeros", "constant"):
-        return None, None
-    g = math.sqrt(width) * schemes.std(scheme, width, width, scale=scale)
-    act_std = np.empty(depth)
-    fp_rms = np.empty(depth)
-    rms = 1.0
-    for l in range(depth):
-        mean, rms, fp_rms[l] = gaussian_moments(activation, g * rms)
-        act_std[l] = rms * math.sqrt(max(1.0 - (mean / rms) ** 2, 0.0)) if rms > 0 else 0.0
-    grad_std = np.empty(depth)
-    v = g  # std(dA_L): the unit-variance readout signal through W_out
-    for l in range(depth - 1, -1, -1):
-        grad_std[l] = v
-        v = g * fp_rms[l] * v
-    return act_std, grad_std
+from .theory import depth_theory, gaussian_moments  # noqa: E402  (the one source)
 
 
 class DepthExplorer(Explorer):

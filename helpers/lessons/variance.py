@@ -7,22 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _validate, activations, diagnostics
+from .. import _validate, activations, diagnostics, theory
 from .. import init as schemes
 from ..mlp import MLP
+from ..theory import SECOND_MOMENT_FACTOR  # noqa: F401  (re-exported by helpers.lessons)
 from .scale import gaussian_inputs
 
 # ---------------------------------------------------------------------------- 04 Xavier and He
-
-SECOND_MOMENT_FACTOR = {"linear": 1.0, "tanh": 1.0, "relu": 0.5, "leaky_relu": None}
-"""``c`` in ``E[f(z)^2] = c * Var(z)`` and ``E[f'(z)^2] = c`` for zero-mean, symmetric ``z``.
-
-Exact for ``linear``, ``relu`` (half of a symmetric distribution is cut off) and ``leaky_relu``
-(``(1 + a^2) / 2``, filled in below); for ``tanh`` it is the small-signal value (``tanh z ~ z``
-near 0), an upper bound that the real, contracting ``tanh`` stays below. ``sigmoid`` has no entry:
-``sigmoid(0) = 1/2``, so its outputs are not zero-mean and the simple rule does not apply.
-"""
-SECOND_MOMENT_FACTOR["leaky_relu"] = (1.0 + activations.LEAKY_SLOPE**2) / 2.0
 
 
 def variance_rules(*, seed: int = 0) -> list:
@@ -52,52 +43,21 @@ def variance_rules(*, seed: int = 0) -> list:
     ]
 
 
-def _variance_flow(sizes, variances, activation: str) -> dict:
-    """Small-signal prediction of the forward and backward std through a network.
-
-    Inputs have second moment 1; a unit-variance signal enters backwards at the (linear) output.
-    ``variances[i]`` is the weight variance of layer ``i + 1``. Returns the predicted std of the
-    pre-activations ``Z_l`` and of the gradients ``dA_l`` reaching the outputs of hidden layers
-    ``l = 1..L-1`` (and ``dA_0``, the gradient at the input).
-    """
-    c = SECOND_MOMENT_FACTOR.get(activation)
-    if c is None:
-        raise ValueError(
-            f"no simple variance rule for activation {activation!r}; "
-            f"use one of {', '.join(SECOND_MOMENT_FACTOR)}"
-        )
-    L = len(sizes) - 1
-    z_var, m2 = [], 1.0
-    for l in range(1, L):
-        z_var.append(sizes[l - 1] * variances[l - 1] * m2)
-        m2 = c * z_var[-1]
-    g_var = [0.0] * L  # g_var[l] = Var(dA_l), l = 0..L-1
-    g_var[L - 1] = sizes[L] * variances[L - 1]
-    for l in range(L - 1, 0, -1):
-        g_var[l - 1] = sizes[l] * variances[l - 1] * c * g_var[l]
-    return {
-        "z_std": np.sqrt(z_var),
-        "grad_std": np.sqrt(g_var[1:]),
-        "grad_input": float(np.sqrt(g_var[0])),
-    }
-
-
 def _measure_flow(model: MLP, X: np.ndarray, *, seed: int) -> dict:
     """Forward statistics of every hidden layer, and the std of a random N(0, 1) signal sent back
-    from the output (seeded) as it reaches each hidden layer's outputs."""
-    _, cache = model.forward(X)
-    hidden = range(1, model.n_layers)
-    signal = np.random.default_rng(seed + 1).normal(size=cache.logits.shape)
-    grads = model.backward_from_delta(cache, signal)
+    from the output (seeded) as it reaches each hidden layer's outputs
+    (:func:`helpers.diagnostics.model_signal_flow`)."""
+    signal = np.random.default_rng(seed + 1).normal(size=(X.shape[0], model.sizes[-1]))
+    flow = diagnostics.model_signal_flow(model, X, signal)
     return {
-        "z_std": np.array([diagnostics.std(cache.pre[l]) for l in hidden]),
-        "a_std": np.array([diagnostics.std(cache.post[l]) for l in hidden]),
-        "a_rms": np.array([diagnostics.rms(cache.post[l]) for l in hidden]),
+        "z_std": np.array([diagnostics.std(Z) for Z in flow.pre]),
+        "a_std": np.array([diagnostics.std(A) for A in flow.post]),
+        "a_rms": np.array([diagnostics.rms(A) for A in flow.post]),
         "saturated": np.array(
-            [diagnostics.saturated_fraction(cache.pre[l], model.activation) for l in hidden]
+            [diagnostics.saturated_fraction(Z, model.activation) for Z in flow.pre]
         ),
-        "grad_std": np.array([diagnostics.std(grads.dA[l]) for l in hidden]),
-        "grad_input": diagnostics.std(grads.dA[0]),
+        "grad_std": np.array([diagnostics.std(g) for g in flow.grads]),
+        "grad_input": diagnostics.std(flow.grad_input),
     }
 
 
@@ -124,9 +84,12 @@ def signal_profile(
         ``z_std``, ``a_std``, ``a_rms`` (root mean square of the activations, the square root of
         their second moment), ``saturated`` (tanh/sigmoid), ``grad_std`` (std of ``dA_l``);
         ``grad_input`` (float, the gradient reaching the inputs);
-        ``theory_z``, ``theory_a`` (predicted ``a_rms``), ``theory_grad``: the variance rule's
-        prediction (exact in expectation for linear and ReLU units, the small-signal value for
-        tanh; None for sigmoid); and ``model``.
+        ``theory_z``, ``theory_a`` (predicted ``a_rms``), ``theory_grad``: the small-signal
+        variance rule the schemes are derived from (exact in expectation for linear and ReLU
+        units, ``tanh z ~ z`` for tanh; None for sigmoid), also whole as ``small_signal``
+        (a :class:`helpers.theory.SignalTheory`, or None); ``mean_field``: the mean-field
+        prediction (:mod:`helpers.theory`; None for ``zeros`` and ``constant``), which is the
+        same for linear and ReLU units and follows the real tanh; and ``model``.
     """
     depth = _validate.positive_int(depth, "depth")
     width = _validate.positive_int(width, "width")
@@ -134,13 +97,14 @@ def signal_profile(
     model = MLP(sizes, activation=activation, output="linear", init=init, scale=scale, seed=seed)
     out = _measure_flow(model, gaussian_inputs(n_samples, width, seed=seed), seed=seed)
     out["model"] = model
-    out["theory_z"] = out["theory_a"] = out["theory_grad"] = None
+    small = None
     if activation in SECOND_MOMENT_FACTOR:
-        var = [schemes.std(init, a, b, scale=scale) ** 2 for a, b in zip(sizes[:-1], sizes[1:])]
-        th = _variance_flow(sizes, var, activation)
-        out["theory_z"] = th["z_std"]
-        out["theory_a"] = th["z_std"] * np.sqrt(SECOND_MOMENT_FACTOR[activation])
-        out["theory_grad"] = th["grad_std"]
+        small = theory.scheme_flow(init, sizes, activation, scale=scale, rule="small_signal")
+    out["small_signal"] = small
+    out["mean_field"] = theory.scheme_flow(init, sizes, activation, scale=scale)
+    out["theory_z"], out["theory_a"], out["theory_grad"] = (
+        (None,) * 3 if small is None else (small.z_std, small.a_rms, small.grad_std)
+    )
     return out
 
 
@@ -207,12 +171,13 @@ def funnel_profile(
         model.weights[i] = rng.normal(0.0, np.sqrt(1.0 / n), size=(fan_in, fan_out))
         fans.append((fan_in, fan_out, n))
     out = _measure_flow(model, gaussian_inputs(n_samples, sizes[0], seed=seed), seed=seed)
-    th = _variance_flow(sizes, [1.0 / n for _, _, n in fans], "linear")
+    stds = [np.sqrt(1.0 / n) for _, _, n in fans]
+    th = theory.variance_flow(sizes, stds, "linear", rule="small_signal")  # exact: linear
     return {
         "z_std": out["z_std"],
         "grad_std": out["grad_std"],
-        "theory_z": th["z_std"],
-        "theory_grad": th["grad_std"],
+        "theory_z": th.z_std,
+        "theory_grad": th.grad_std,
         "forward_factor": np.array([np.sqrt(a / n) for a, _, n in fans]),
         "backward_factor": np.array([np.sqrt(b / n) for _, b, n in fans]),
     }

@@ -84,7 +84,8 @@ def _nodes(s: float):
     tanh and sigmoid vary on a scale of 1 in ``u``, the Gaussian on a scale of ``s``, and a
     rule in ``z`` alone (Gauss-Hermite) misses the steep part once ``s`` is large (at ``s = 22``
     a 100-point Gauss-Hermite rule gets ``E[tanh'(z)^2]`` wrong by a factor of 100).
-    ``R = min(40, 10 s)``: beyond it the activations are flat or the Gaussian is negligible.
+    ``R = min(40, 10 s)``: beyond it the Gaussian is negligible (``tail = 0``) or the activations
+    are flat (``tail`` is then weighted with their limits).
     """
     R = min(_FLAT_U, 10.0 * s)
     panels = max(int(math.ceil(2.0 * R / min(1.0, s))), 1)
@@ -93,6 +94,8 @@ def _nodes(s: float):
     u = (mid[:, None] + half * _GL_NODES).ravel()
     w = (half * np.broadcast_to(_GL_WEIGHTS, (panels, _GL_NODES.size))).ravel()
     w = w * np.exp(-0.5 * (u / s) ** 2) / (s * _SQRT_2PI)
+    if R < _FLAT_U:  # beyond 10 s: a probability of 1e-23, and f is not yet at its limits
+        return u, w, 0.0
     return u, w, 0.5 * math.erfc(R / (s * math.sqrt(2.0)))
 
 
@@ -101,7 +104,7 @@ def _rms(w, x, tail_sq: float = 0.0) -> float:
     m = float(np.max(np.abs(x)))
     if m == 0.0:
         return math.sqrt(tail_sq)
-    return m * math.sqrt(float(w @ ((x / m) ** 2)) + tail_sq / (m * m))
+    return math.hypot(m * math.sqrt(float(w @ ((x / m) ** 2))), math.sqrt(tail_sq))
 
 
 def _moments(activation: str, z_std: float, rule: str) -> tuple[float, float, float, float]:

@@ -160,3 +160,99 @@ def test_forward_and_backward_std():
     assert dg.backward_std(model, X).shape == (4,)
     rows = dg.layer_stats(model, X, upstream="random")
     assert all(r.grad_std is not None for r in rows)
+
+
+# ------------------------------------------------------------------------------ signal_flow
+
+
+def _square_net(activation, *, width=24, depth=4, seed=0, bias=0.0):
+    return MLP(
+        [width] * (depth + 2),
+        activation=activation,
+        output="linear",
+        init="xavier_normal",
+        bias=bias,
+        seed=seed,
+    )
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "leaky_relu", "linear"])
+def test_signal_flow_is_the_mlps_forward_and_backward_pass_bit_for_bit(activation):
+    model = _square_net(activation)
+    rng = np.random.default_rng(1)
+    X, up = rng.normal(size=(30, 24)), rng.normal(size=(30, 24))
+    flow = dg.signal_flow(model.weights, X, activation, up)
+    _, cache = model.forward(X)
+    grads = model.backward_from_delta(cache, up)
+    assert len(flow.pre) == len(flow.post) == len(flow.grads) == 4
+    for l in range(1, 5):
+        np.testing.assert_array_equal(flow.pre[l - 1], cache.pre[l])
+        np.testing.assert_array_equal(flow.post[l - 1], cache.post[l])
+        np.testing.assert_array_equal(flow.grads[l - 1], grads.dA[l])
+    np.testing.assert_array_equal(flow.grad_input, grads.dA[0])
+
+
+def test_signal_flow_scale_is_the_mlp_with_scaled_weights():
+    model = _square_net("tanh")
+    rng = np.random.default_rng(2)
+    X, up = rng.normal(size=(30, 24)), rng.normal(size=(30, 24))
+    flow = dg.signal_flow(model.weights, X, "tanh", up, scale=0.7)
+    scaled = model.copy()
+    scaled.weights = [0.7 * W for W in model.weights]
+    _, cache = scaled.forward(X)
+    grads = scaled.backward_from_delta(cache, up)
+    for l in range(1, 5):
+        np.testing.assert_allclose(flow.post[l - 1], cache.post[l], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(flow.grads[l - 1], grads.dA[l], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(flow.grad_input, grads.dA[0], rtol=1e-12, atol=1e-15)
+
+
+def test_signal_flow_follows_changing_widths():
+    rng = np.random.default_rng(3)
+    weights = [rng.normal(size=s) for s in ((5, 7), (7, 3), (3, 2))]
+    flow = dg.signal_flow(weights, rng.normal(size=(4, 5)), "relu", rng.normal(size=(4, 2)))
+    assert [Z.shape for Z in flow.pre] == [(4, 7), (4, 3)]
+    assert [g.shape for g in flow.grads] == [(4, 7), (4, 3)] and flow.grad_input.shape == (4, 5)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "linear"])
+@pytest.mark.parametrize("scale", [1e-3, 1e-1, 1.0, 10.0, 1e3])
+def test_signal_flow_is_quiet_at_any_scale(activation, scale, strict):
+    model = MLP([64] * 32, activation=activation, output="linear", init="normal", seed=0)
+    rng = np.random.default_rng(0)
+    flow = dg.signal_flow(
+        model.weights, rng.normal(size=(16, 64)), activation, rng.normal(size=(16, 64)), scale=scale
+    )
+    assert len(flow.grads) == 30  # values may be inf or nan here; no warning, no error
+
+
+def test_backward_std_with_biases_runs_the_models_own_pass():
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    model = MLP([3, 8, 8, 2], activation="tanh", output="linear", bias="normal", seed=1)
+    _, cache = model.forward(X)
+    up = np.random.default_rng(4).normal(size=(40, 2))
+    expected = [dg.std(d) for d in model.backward_from_delta(cache, up).dA[:-1]]
+    np.testing.assert_array_equal(dg.backward_std(model, X, seed=4), expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((None, "swish"), ValueError, "'swish'"),
+        (([np.ones((3, 4)), np.ones((5, 2))], "tanh"), ValueError, r"weights\[1\].*\(4, fan_out\)"),
+        (([np.ones((4, 4)), np.ones((4, 2))], "tanh"), ValueError, r"weights\[0\].*\(3, fan_out\)"),
+        (([np.ones((3, 2))], "tanh"), ValueError, "at least one hidden layer"),
+        ((np.ones((3, 3)), "tanh"), TypeError, "list of 2-D arrays"),
+    ],
+)
+def test_signal_flow_refuses_bad_inputs_by_name(args, error, message):
+    weights, activation = args
+    if weights is None:
+        weights = [np.ones((3, 4)), np.ones((4, 2))]
+    with pytest.raises(error, match=message):
+        dg.signal_flow(weights, np.ones((5, 3)), activation, np.ones((5, 2)))
+
+
+def test_signal_flow_refuses_a_signal_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"signal must have shape \(5, 2\).*\(5, 3\)"):
+        dg.signal_flow([np.ones((3, 4)), np.ones((4, 2))], np.ones((5, 3)), "tanh", np.ones((5, 3)))

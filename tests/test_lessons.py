@@ -460,6 +460,49 @@ def test_04_xavier_on_tanh_keeps_the_signal_but_decays_below_linear_theory(seed)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
+def test_04_mean_field_follows_tanh_where_the_small_signal_rule_does_not(seed):
+    tanh = {
+        label: lessons.signal_profile(scheme, "tanh", depth=10, width=512, scale=scale, seed=seed)
+        for label, scheme, scale in lessons.TANH_CASES
+    }
+    for label, p in tanh.items():
+        mf = p["mean_field"]
+        assert np.allclose(p["a_std"], mf.a_std, rtol=0.03), (
+            f"04: the mean field predicts every tanh layer's std ({label})"
+        )
+        assert np.allclose(p["grad_std"], mf.grad_std, rtol=0.2), (
+            f"04: ...and the gradient's, also for the saturated N(0,1) ({label})"
+        )
+    small = tanh["0.01 N(0,1)"]["small_signal"]
+    assert np.allclose(small.a_std[1:] / small.a_std[:-1], 0.01 * np.sqrt(512)), "04: x0.226"
+    assert tanh["0.01 N(0,1)"]["a_std"][0] < 0.97 * small.a_std[0], "04: tanh bends in layer 1"
+    xavier = tanh["Xavier"]
+    assert np.allclose(xavier["small_signal"].a_std, 1.0), "04: the derivation's level line"
+    assert xavier["mean_field"].a_std[-1] < 0.25, "04: the mean field has the contraction"
+    saturated = tanh["N(0,1)"]
+    assert saturated["small_signal"].grad_std[0] > 1e6 * saturated["grad_std"][0], (
+        "04: tanh z ~ z is no guide for a saturated net"
+    )
+    assert "mean field" in lessons.format_theories(tanh)
+
+
+def test_04_mean_field_predicts_the_gain_rows_for_tanh():
+    for r in lessons.gain_experiment(seed=0):
+        if r["activation"] != "tanh":
+            continue
+        mf = r["profile"]["mean_field"]
+        assert r["a_rms_last"] == pytest.approx(mf.a_rms[-1], rel=0.05), r["label"]
+        assert r["grad_first"] == pytest.approx(mf.grad_std[0], rel=0.1), r["label"]
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear"])
+def test_04_the_two_theories_are_one_for_relu_and_linear(activation):
+    p = lessons.signal_profile("he_normal", activation, depth=5, width=64)
+    for a, b in zip(p["small_signal"], p["mean_field"]):
+        assert np.array_equal(a, b), "04: for ReLU and linear units nothing is approximated"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
 def test_04_xavier_on_relu_halves_the_second_moment_each_layer(seed):
     p = lessons.signal_profile("xavier_normal", "relu", depth=30, width=256, seed=seed)
     log2_m2 = np.log2(p["a_rms"][-1] ** 2)

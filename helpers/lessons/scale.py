@@ -9,7 +9,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from .. import _validate, activations, diagnostics
+from .. import _validate, activations, diagnostics, theory
 from .. import data as datasets
 from ..mlp import MLP
 
@@ -69,7 +69,7 @@ def saturation_versus_scale(
     Inputs ``X`` ~ N(0, 1) of shape (n_samples, fan_in), weights N(0, scale^2) of shape
     (fan_in, units), ``Z = X @ W`` so that ``std(z) = scale * sqrt(fan_in)``. A unit is saturated
     where ``|z| > SATURATION_Z[activation]``; the theory is
-    :func:`helpers.diagnostics.saturated_fraction_theory` (an erfc).
+    :func:`helpers.theory.saturated_fraction` (an erfc).
 
     Returns
     -------
@@ -77,11 +77,11 @@ def saturation_versus_scale(
     """
     X = gaussian_inputs(n_samples, fan_in, seed=seed)
     W = np.random.default_rng(seed + 1).normal(size=(fan_in, units))  # rescaled per scale below
-    measured, theory = [], []
+    measured, predicted = [], []
     for s in np.asarray(scales, dtype=np.float64):
         measured.append(diagnostics.saturated_fraction(X @ (s * W), activation))
-        theory.append(diagnostics.saturated_fraction_theory(s * np.sqrt(fan_in), activation))
-    return np.array(measured), np.array(theory)
+        predicted.append(theory.saturated_fraction(s * np.sqrt(fan_in), activation))
+    return np.array(measured), np.array(predicted)
 
 
 def backward_through_saturation(

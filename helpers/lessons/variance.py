@@ -134,6 +134,33 @@ def format_profiles(profiles: dict, layers=(1, 5, 10), *, rms: bool = False) -> 
     return "\n".join(lines)
 
 
+def format_theories(profiles: dict, layers=(1, 5, 10)) -> str:
+    """Measured against both theories, for each :func:`signal_profile` in ``profiles``: three
+    lines per label, the measurement, the small-signal rule (``theory_*``, what the schemes'
+    derivations use) and the mean-field prediction (``mean_field``, the real activation), with
+    the std of the activations at ``layers`` (1-based) and of the gradient at layer 1 and at the
+    last layer. Values to 3 significant digits; "-" where a theory has no value."""
+    w = max(len(label) for label in profiles) + 2
+    head = "".join(f"{f'std(A_{l})':>10}" for l in layers)
+    lines = [f"{'':<{w}}{'':<18}{head}{'grad at 1':>10}{'grad at L':>10}"]
+    for label, p in profiles.items():
+        small, mean_field = p["small_signal"], p["mean_field"]
+        rows = [
+            ("measured", p["a_std"], p["grad_std"]),
+            ("small-signal rule", *((small.a_std, small.grad_std) if small else (None, None))),
+            (
+                "mean field",
+                *((mean_field.a_std, mean_field.grad_std) if mean_field else (None,) * 2),
+            ),
+        ]
+        for i, (what, a, g) in enumerate(rows):
+            values = [None] * (len(layers) + 2) if a is None else [a[l - 1] for l in layers]
+            values[len(layers) :] = [None, None] if g is None else [g[0], g[-1]]
+            cols = "".join(f"{'-':>10}" if v is None else f"{v:>10.3g}" for v in values)
+            lines.append(f"{label if i == 0 else '':<{w}}{what:<18}{cols}")
+    return "\n".join(lines)
+
+
 FAN_MODES = ("fan_in", "fan_out", "fan_avg")
 """Which fan sets the weight variance ``1 / n``: LeCun's forward condition (``fan_in``), the
 backward condition (``fan_out``), or Glorot & Bengio's compromise (``fan_avg``, the average,

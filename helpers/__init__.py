@@ -2,7 +2,9 @@
 
 Modules (data flows one way, left to right)::
 
-    data -> init, activations, mlp, train -> diagnostics -> plotting -> widgets
+    data -> init, activations, mlp, train -> diagnostics, theory -> plotting -> widgets
+
+``theory`` holds every theory line the notebooks and explorers draw; it imports no widget.
 
 Import what you need, for example ``from helpers.mlp import MLP``.
 """

@@ -281,6 +281,13 @@ def test_03_tiny_weights_shrink_tanh_activations_by_scale_sqrt_n_per_layer(seed)
     assert stds[-1] < 1e-7, "03: after 10 layers the activations have vanished"
 
 
+def test_03_theory_line_is_sigma_sqrt_n_per_layer():
+    theory = lessons.deep_forward_theory("tanh", scale=0.01, depth=10, width=256)
+    np.testing.assert_allclose(theory, 0.16 ** np.arange(1, 11), rtol=1e-12)
+    stds = lessons.deep_forward_stds("tanh", scale=0.01, depth=10, width=256)
+    assert np.all(np.abs(stds / theory - 1) < 0.05), "03: the measured stds sit on the line"
+
+
 def test_03_sigmoid_facts():
     assert float(activations.sigmoid(6.0)) == pytest.approx(0.9975, abs=5e-5), "03: sigma(6)"
     z = np.linspace(-20, 20, 4001)

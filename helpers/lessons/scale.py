@@ -55,6 +55,29 @@ def deep_forward_stds(
     return diagnostics.forward_std(model, X)[:-1]
 
 
+def deep_forward_theory(
+    activation: str = "tanh",
+    *,
+    scale: float = 0.01,
+    depth: int = 10,
+    width: int = 256,
+    init: str = "normal",
+    rule: str = "small_signal",
+) -> np.ndarray:
+    """The theory line of :func:`deep_forward_stds`: the predicted ``std(A_l)``, l = 1..depth.
+
+    From :func:`helpers.theory.scheme_flow` (``rule="small_signal"``: each layer multiplies the
+    std by ``sqrt(width) * std(w)``, ``scale * sqrt(width)`` for ``normal``, as long as
+    ``tanh z ~ z``; ``rule="mean_field"`` uses the real activation). None for ``zeros`` and
+    ``constant``.
+    """
+    depth = _validate.positive_int(depth, "depth")
+    width = _validate.positive_int(width, "width")
+    sizes = [width] * (depth + 1) + [1]
+    th = theory.scheme_flow(init, sizes, activation, scale=scale, rule=rule)
+    return None if th is None else th.a_std
+
+
 def saturation_versus_scale(
     scales,
     *,

@@ -64,7 +64,7 @@ near 0). ``sigmoid`` has no entry: its outputs are not zero-mean."""
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
-_FLAT_U = 40.0  # beyond |z| = 40, tanh and sigmoid equal their limits to 1e-17 and f' is 0
+_FLAT_U = 40.0  # beyond |u| = 40 (u = s z) tanh and sigmoid equal their limits to 1e-17, f' is 0
 
 
 def _piecewise_linear_moments(activation: str, s: float) -> tuple[float, float, float, float]:

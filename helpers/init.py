@@ -81,6 +81,12 @@ SYNONYMS = {"glorot": "xavier", "kaiming": "he"}
 used only to suggest the right name in an error message."""
 
 
+def check_scheme(name) -> str:
+    """Return ``name`` if it is one of :data:`SCHEMES`, else raise a ValueError listing them
+    (suggesting the course's name for another library's: ``kaiming_normal`` -> ``he_normal``)."""
+    return _validate.choice(name, SCHEMES, "init scheme", synonyms=SYNONYMS)
+
+
 def _check_fans(fan_in, fan_out) -> tuple[int, int]:
     return (
         _validate.positive_int(fan_in, "fan_in"),

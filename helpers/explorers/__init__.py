@@ -1,0 +1,64 @@
+"""Interactive explorers: sliders that re-run the numbers and update a figure in place.
+
+Each ``build_<name>_explorer(**initial)`` returns an :class:`Explorer` with
+
+- ``.widget``: the ipywidgets box to display (CSS class ``initlab-explorer``);
+- ``.controls``: dict name -> ipywidget (set ``.value`` to drive it from code or a test);
+- ``.figure``: the matplotlib Figure; ``.values``: the numbers it shows; ``.readout``: the same
+  numbers as an HTML widget;
+- ``.update()``: recompute and redraw, synchronously (setting a control does this for you).
+
+Ending a notebook cell with the explorer displays it: live in JupyterLab, and as a picture of
+its current figure where widgets cannot run (GitHub, nbviewer, an offline HTML export).
+
+How the figure is shown depends on matplotlib's backend when the explorer is built:
+
+=============================  ===============================================================
+``%matplotlib widget`` (ipympl) the figure's own canvas sits inside the explorer; a slider move
+                                updates the artists and sends the new pixels to the browser.
+a notebook's inline backend     the explorer shows a PNG of the figure, re-rendered on each change
+                                (works everywhere, slower: use ``%matplotlib widget``).
+Agg (scripts, tests)            nothing is displayed; the figure's canvas holds the pixels.
+=============================  ===============================================================
+
+Figures are made without pyplot, so explorers never pile up in ``plt.get_fignums()``; call
+``explorer.close()`` to release an explorer's widgets.
+
+The contract a new explorer implements is in :mod:`helpers.explorers.base`; the shared controls
+are in :mod:`helpers.explorers.controls`. Add the builder to :data:`EXPLORERS` and the contract
+tests cover it.
+
+Long training runs (the training explorer) report progress in a bar; stop one with Jupyter's
+own *Kernel > Interrupt* (the square stop button): :func:`helpers.train.train` catches the
+interrupt and the explorer shows the run up to that epoch.
+"""
+
+from .base import Explorer, display_mode
+from .depth import WIDTHS, DepthExplorer, build_depth_explorer
+from .saturation import SaturationExplorer, build_saturation_explorer
+from .symmetry import BIAS_OPTIONS, SymmetryExplorer, build_symmetry_explorer
+from .training import TrainingExplorer, build_training_explorer
+
+EXPLORERS = {
+    "symmetry": build_symmetry_explorer,
+    "saturation": build_saturation_explorer,
+    "depth": build_depth_explorer,
+    "training": build_training_explorer,
+}
+"""Every explorer builder by name (the registry the contract tests run over)."""
+
+__all__ = [
+    "BIAS_OPTIONS",
+    "EXPLORERS",
+    "WIDTHS",
+    "DepthExplorer",
+    "Explorer",
+    "SaturationExplorer",
+    "SymmetryExplorer",
+    "TrainingExplorer",
+    "build_depth_explorer",
+    "build_saturation_explorer",
+    "build_symmetry_explorer",
+    "build_training_explorer",
+    "display_mode",
+]

@@ -1,0 +1,403 @@
+"""The explorer contract: controls that re-run real numbers and update a figure in place.
+
+An explorer is a subclass of :class:`Explorer` that sets ``title`` and ``figsize`` and implements
+four methods, which the base class calls in this order:
+
+``make_controls(**settings) -> dict``
+    The named controls (``{"scale": ..., "activation": ...}``), made with the factories of
+    :mod:`helpers.explorers.controls`. ``settings`` are the builder's keyword arguments: the
+    controls' initial values, and fixed options (a dataset, a learning rate) that this method
+    validates and keeps as attributes. Called once, first.
+``build(fig)``
+    Makes the axes and artists on ``fig``: labels, fixed limits and empty artists; no numbers.
+    Artists that change with the controls are registered with :meth:`Explorer.animate` and
+    changed by :meth:`draw` only: they are redrawn by blitting, on the background of everything
+    else. Called once.
+``compute(state) -> dict``
+    The numbers for ``state`` (``{control name: value}``): a plain dict, pure (it changes no
+    artist and no control), testable without a figure. Called on every change.
+``draw(values) -> str``
+    Updates the artists from ``values`` with the ``update_*`` functions of
+    :mod:`helpers.plotting` and returns the read-out (HTML shown under the controls).
+
+Everything else is the base class's: it lays the figure out once, wires the observers (each
+change updates the figure synchronously; in the browser, ipywidgets sends a control's newest
+value only once the kernel has finished with the previous one, so a burst of slider events ends
+on the last value without queueing), renders the figure (a full draw when an axis
+limit or a static text changed, else a blit of the animated artists), shows a static picture
+where no widget can run, follows :func:`helpers.plotting.use_style`, and releases everything in
+:meth:`Explorer.close`. A new explorer is one module with one subclass and one builder function,
+plus one line in :data:`helpers.explorers.EXPLORERS`.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+
+import ipywidgets as W
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from .. import plotting
+from . import controls as C
+
+_READOUT_SIZE = {"default": "100%", "lecture": "150%"}
+
+
+def display_mode() -> str:
+    """How explorers built now show their figure: ``"live"`` (ipympl canvas), ``"image"`` (a
+    notebook's inline backend: a PNG re-rendered on each change) or ``"none"`` (Agg and other
+    non-notebook backends: nothing displayed; the figure is rendered into its canvas)."""
+    backend = str(mpl.get_backend()).lower()
+    if "ipympl" in backend or backend in ("widget", "nbagg"):
+        return "live"
+    if "inline" in backend:
+        return "image"
+    return "none"
+
+
+def make_figure(figsize, mode: str):
+    """A :class:`helpers.plotting.CourseFigure` outside pyplot, with an ipympl canvas (``mode``
+    "live": no toolbar, header or footer, not resizable) or an Agg canvas."""
+    fig = plotting.course_figure(figsize, register_style=False)
+    if mode == "live":
+        # Imported only here: importing ipympl switches matplotlib's backend to ipympl.
+        from ipympl.backend_nbagg import Canvas, FigureManager
+
+        canvas = Canvas(fig)
+        FigureManager(canvas, id(fig))
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.resizable = False
+        canvas.toolbar_visible = False  # zoom and pan buttons would only cover the panels
+    else:
+        FigureCanvasAgg(fig)
+    return fig
+
+
+_THREADS = []
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Run numpy's matrix products on one BLAS thread inside the block (with threadpoolctl).
+
+    The explorers' products are small; BLAS threads gain little on them and, on a busy 2-core
+    laptop running a browser, lose a lot. ``benchmarks/bench_explorers.py --threads`` measures it.
+    """
+    if not _THREADS:
+        from threadpoolctl import ThreadpoolController
+
+        _THREADS.append(ThreadpoolController())
+    with _THREADS[0].limit(limits=1, user_api="blas"):
+        yield
+
+
+class Explorer:
+    """Controls + figure + numbers (see the module docstring for the contract).
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        What a notebook displays (CSS class ``initlab-explorer``).
+    controls : dict of str -> ipywidgets.ValueWidget
+        Set a control's ``.value`` to drive the explorer from code or a test: the figure follows
+        synchronously.
+    figure : matplotlib.figure.Figure
+    values : dict
+        The numbers the explorer shows now (what :meth:`compute` returned).
+    readout : ipywidgets.HTML
+    mode : str
+        ``"live"``, ``"image"`` or ``"none"`` (see :func:`display_mode`).
+    renders : dict
+        How many times :meth:`render` drew the whole figure (``"full"``), only the Axes that
+        changed (``"axes"``) and only the animated artists (``"blit"``).
+    """
+
+    title = "Explorer"
+    figsize = (8.4, 6.0)
+
+    # -- the contract ---------------------------------------------------------------------------
+    def make_controls(self, **settings) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def build(self, fig) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def compute(self, state: dict) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def draw(self, values: dict) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def extras(self) -> list:
+        """Widgets shown between the controls and the read-out (e.g. a progress bar)."""
+        return []
+
+    # -- the machinery --------------------------------------------------------------------------
+    def __init__(self, **settings):
+        self.controls = dict(self.make_controls(**settings))
+        self.values: dict = {}
+        self.mode = display_mode()
+        self._animated: list = []
+        self._holding, self._pending, self._closed = 0, False, False
+        self.renders = {"full": 0, "axes": 0, "blit": 0}
+        self.figure = make_figure(self.figsize, self.mode)
+        with mpl.rc_context(plotting.style_rc()):
+            self.build(self.figure)
+        self.figure.canvas.mpl_connect("draw_event", self._on_full_draw)
+        self.readout = W.HTML(layout=W.Layout(margin="2px 0 4px 8px"))
+        self.readout.style.font_size = _READOUT_SIZE[plotting.current_style()]
+        self._compute_and_draw()
+        self._lay_out()
+        self._image = None
+        self.widget = W.VBox(self._children())
+        self.widget.add_class("initlab-explorer")
+        self.render()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        plotting.register(self)
+
+    def _children(self) -> list:
+        grid = W.GridBox(
+            [C.labelled(c) for c in self.controls.values()],
+            layout=W.Layout(grid_template_columns="repeat(3, 280px)", grid_gap="2px 6px"),
+        )
+        title = W.HTML(f"<b>{self.title}</b>", layout=W.Layout(margin="0 0 2px 8px"))
+        children = [title, grid, *self.extras(), self.readout]
+        if self.mode == "live":
+            self.figure.canvas.layout.width = f"{self.pixel_size()[0] + 4}px"
+            children.append(self.figure.canvas)
+        elif self.mode == "image":
+            self._image = W.Image(format="png", value=self.png(dpi=self.figure.dpi))
+            children.append(self._image)
+        return children
+
+    def animate(self, *artists):
+        """Register artists that change with the controls (drawn by blitting); returns the
+        first. Call it in :meth:`build`."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._animated.append(artist)
+        return artists[0] if artists else None
+
+    @property
+    def state(self) -> dict:
+        """Current value of every control: ``{name: value}``."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def describe(self) -> str:
+        """One line naming the explorer and its settings (the text shown where no image or
+        widget can be, and what nbval compares): stable for the same settings."""
+        parts = [f"{k}={C.fmt(v) if isinstance(v, float) else v}" for k, v in self.state.items()]
+        return (
+            f"{self.title} ({', '.join(parts)}) - run the notebook in JupyterLab to use the sliders"
+        )
+
+    def __repr__(self) -> str:
+        return f"<{self.describe()}>"
+
+    # -- updating -------------------------------------------------------------------------------
+    def _on_change(self, change) -> None:
+        if self._holding:
+            self._pending = True
+        else:
+            self.update()
+
+    def _compute_and_draw(self) -> None:
+        with one_blas_thread():
+            self.values = self.compute(self.state)
+            readout = self.draw(self.values)
+        self.readout.value = readout or ""
+
+    def update(self) -> None:
+        """Recompute every number from the controls and update the figure, synchronously."""
+        if self._closed:
+            raise RuntimeError(f"this {self.title.lower()} was closed")
+        self._compute_and_draw()
+        self.render()
+
+    @contextlib.contextmanager
+    def hold(self):
+        """Change several controls with one update at the end::
+
+        with explorer.hold():
+            explorer.controls["scheme"].value = "he_normal"
+            explorer.controls["activation"].value = "relu"
+        """
+        self._holding += 1
+        try:
+            yield self
+        finally:
+            self._holding -= 1
+            if not self._holding and self._pending:
+                self._pending = False
+                self.update()
+
+    def set(self, **values) -> Explorer:
+        """Set several controls at once (one update): ``explorer.set(scale=2.0, depth=30)``."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {', '.join(unknown)}; this explorer has "
+                f"{', '.join(self.controls)}"
+            )
+        with self.hold():
+            for name, value in values.items():
+                self.controls[name].value = value
+        return self
+
+    # -- rendering ------------------------------------------------------------------------------
+    def render(self) -> None:
+        """Bring the figure's pixels up to date, drawing only what changed.
+
+        Matplotlib marks an Axes (and the figure) stale when one of its static artists changed
+        (a limit, a label, a legend). No stale Axes: the animated artists are drawn again on the
+        saved background (blitting). Some stale Axes: each is cleared and drawn again, the others
+        are kept. Anything else: a full draw. Live, the new pixels go to the browser.
+        """
+        if self.mode == "image":
+            if self._image is not None:
+                self._image.value = self.png(dpi=self.figure.dpi)
+            return
+        fig, canvas = self.figure, self.figure.canvas
+        stale = [ax for ax in fig.axes if ax.stale]
+        if self._background is None or (fig.stale and not stale):
+            self.renders["full"] += 1
+            canvas.draw()  # the draw_event handler saves the background, draws the animated
+            return
+        canvas.restore_region(self._background)
+        if stale:
+            self.renders["axes"] += 1
+            self._redraw_axes(stale)
+        else:
+            self.renders["blit"] += 1
+        self._draw_animated()
+        canvas.blit(fig.bbox)
+
+    _background = None
+
+    def _redraw_axes(self, axes) -> None:
+        """Clear the region of each of ``axes`` (where it and its decorations were drawn) and
+        draw its static artists again; the result is the new background."""
+        from matplotlib.patches import Rectangle
+        from matplotlib.transforms import Bbox, IdentityTransform
+
+        fig, renderer = self.figure, self.figure.canvas.get_renderer()
+        for ax in axes:  # what was drawn there goes; new decorations may reach further
+            box = Bbox.intersection(self._extents[ax].expanded(1.02, 1.02), fig.bbox) or fig.bbox
+            Rectangle(
+                (box.x0, box.y0),
+                box.width,
+                box.height,
+                transform=IdentityTransform(),
+                facecolor=fig.get_facecolor(),
+                edgecolor="none",
+                figure=fig,
+            ).draw(renderer)
+            ax.draw(renderer)
+            self._extents[ax] = ax.get_tightbbox(renderer)
+            ax.stale = False  # measuring re-placed the ticks where they were drawn
+        fig.stale = False
+        self._background = fig.canvas.copy_from_bbox(fig.bbox)
+
+    def _on_full_draw(self, event) -> None:
+        if event.canvas.is_saving():  # savefig draws the animated artists itself
+            return
+        self._extents = {ax: ax.get_tightbbox(event.renderer) for ax in self.figure.axes}
+        for ax in self.figure.axes:  # measuring re-placed the ticks where they were drawn
+            ax.stale = False
+        self.figure.stale = False
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_animated()
+
+    def _draw_animated(self) -> None:
+        for artist in sorted(self._animated, key=lambda a: a.get_zorder()):
+            if artist.get_visible():
+                artist.axes.draw_artist(artist)
+
+    def pixels(self):
+        """The figure as it is shown, as an RGBA array of shape (height, width, 4)."""
+        import numpy as np
+
+        self.render()
+        return np.asarray(self.figure.canvas.buffer_rgba()).copy()
+
+    def pixel_size(self) -> tuple[int, int]:
+        """Width and height of the figure in pixels."""
+        w, h = self.figure.get_size_inches() * self.figure.dpi
+        return int(round(w)), int(round(h))
+
+    def _lay_out(self) -> None:
+        """Run the constrained layout once for the current fonts and numbers, then freeze it:
+        re-running it at every draw would cost more than the rest of the draw."""
+        fig = self.figure
+        for ax in fig.axes:
+            plotting.tidy_axes(ax)
+        fig.set_layout_engine("constrained", w_pad=0.04, h_pad=0.04)
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+        self._background = None
+
+    def restyle(self, mode: str) -> None:
+        """Switch this explorer's figure to ``mode`` ("default" or "lecture"); called by
+        :func:`helpers.plotting.use_style` for every live explorer."""
+        if self._closed:
+            return
+        self.readout.style.font_size = _READOUT_SIZE[mode]
+        plotting.restyle_figure(self.figure, mode)
+        self._lay_out()
+        if self.mode == "live":
+            self.figure.canvas.layout.width = f"{self.pixel_size()[0] + 4}px"
+        self.render()
+
+    # -- static view ----------------------------------------------------------------------------
+    def png(self, dpi: int = 90) -> bytes:
+        """The current figure as a PNG."""
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=dpi)
+        return buf.getvalue()
+
+    def static_png(self, dpi: int = 80) -> bytes:
+        """The current figure as a compact PNG (256-colour palette, 3-5 times smaller than a
+        plain PNG), for the picture a saved notebook keeps of the explorer."""
+        from PIL import Image  # Pillow: a matplotlib dependency
+
+        image = Image.open(io.BytesIO(self.png(dpi=dpi))).convert("RGB")
+        image = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+        buf = io.BytesIO()
+        image.save(buf, format="png", optimize=True)
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget, plus a PNG of the current figure and a one-line description for
+        places where widgets cannot run (GitHub, nbviewer, an HTML export, nbval)."""
+        bundle = {}
+        if not self._closed:
+            bundle.update(self.widget._repr_mimebundle_() or {})
+        bundle["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        bundle["text/plain"] = self.describe()
+        return bundle
+
+    def close(self) -> None:
+        """Close every widget of the explorer (and its live canvas); the figure stays readable."""
+        if self._closed:
+            return
+        self._closed = True
+        for control in self.controls.values():
+            control.unobserve(self._on_change, names="value")
+        close_tree(self.widget)
+        self._background = None
+
+
+def close_tree(widget) -> None:
+    """Close a widget, its children, and the Layout and Style widgets every widget owns."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    for name in ("layout", "style", "toolbar"):
+        part = getattr(widget, name, None)
+        if isinstance(part, W.Widget):
+            close_tree(part)
+    widget.close()

@@ -1,0 +1,250 @@
+"""The training explorer: train a small network and see what the initialisation changes."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from .. import _validate, plotting
+from .. import data as datasets
+from .. import train as training
+from ..mlp import MLP
+from . import controls as C
+from .base import Explorer
+
+MAX_DEPTH, MAX_RESTARTS = 8, 20
+
+
+class TrainingExplorer(Explorer):
+    """Train a small network and see what the initialisation changes: see
+    :func:`build_training_explorer`."""
+
+    title = "Training explorer"
+    figsize = (8.4, 6.0)
+
+    def make_controls(self, *, dataset, scheme, scale, activation, depth, width, lr, epochs,
+                      seed, restarts, n, resolution):  # fmt: skip
+        self.n = _validate.positive_int(n, "n (samples)", minimum=4)
+        self.resolution = _validate.positive_int(resolution, "resolution", minimum=10)
+        self._data_cache: dict = {}
+        controls = {
+            "dataset": C.dropdown(datasets.DATASETS, dataset, "dataset"),
+            "scheme": C.scheme_menu(scheme),
+            "scale": C.scale_slider(scale, continuous=False),
+            "activation": C.activation_menu(activation),
+            "depth": C.int_slider(depth, 1, MAX_DEPTH, "layers", what="depth"),
+            "width": C.int_slider(width, 2, 64, "width"),
+            "lr": C.log_slider(lr, 1e-3, 10.0, "lr", what="lr (learning rate)", continuous=False),
+            "epochs": C.int_slider(epochs, 0, 3000, "epochs", step=50),
+            "seed": C.int_slider(seed, 0, 99, "seed"),
+            "restarts": C.int_slider(restarts, 1, MAX_RESTARTS, "restarts"),
+        }
+        self.progress = W.IntProgress(value=0, min=0, max=1, description="training",
+                                      layout=W.Layout(width="400px"), style=C.STYLE)  # fmt: skip
+        self.progress_label = W.Label("")
+        return controls
+
+    def extras(self):
+        return [W.HBox([self.progress, self.progress_label])]
+
+    def data(self, name=None):
+        """``X (n, 2), y (n,)`` of the current (or named) dataset, drawn with seed 0."""
+        name = self.controls["dataset"].value if name is None else name
+        if name not in self._data_cache:
+            self._data_cache[name] = datasets.make_dataset(
+                name, self.n, rng=np.random.default_rng(0)
+            )
+        return self._data_cache[name]
+
+    def model(self, seed=None, state=None) -> MLP:
+        """A fresh (untrained) network with the settings of ``state`` (default: the controls)."""
+        s = self.state if state is None else state
+        return MLP(
+            [2] + [s["width"]] * s["depth"] + [1], activation=s["activation"], output="sigmoid",
+            init=s["scheme"], scale=s["scale"], seed=s["seed"] if seed is None else seed,
+        )  # fmt: skip
+
+    def build(self, fig):
+        (self.ax_loss, self.ax_db), (self.ax_grad, self.ax_seeds) = fig.subplots(2, 2)
+        X, y = self.data()
+        self.boundary = plotting.plot_decision_boundary(
+            self.ax_db, self.model(), X, y, resolution=self.resolution
+        )
+        lw = 0.6 * plotting.linewidth()
+        self.restart_lines = [self.ax_loss.plot([], [], color="0.6", linewidth=lw, alpha=0.6)[0]
+                              for _ in range(MAX_RESTARTS)]  # fmt: skip
+        self.loss_line = plotting.plot_loss(self.ax_loss, [], color="0.1")
+        history = training.train(self.model(), X, y, epochs=0, lr=1.0)
+        self.grad_lines = plotting.plot_grad_norms(self.ax_grad, history, max_layers=MAX_DEPTH + 1)
+        self.ax_grad.set_ylabel("‖∂L/∂W‖")
+        self.grad_note = self.ax_grad.text(0.97, 0.95, "", transform=self.ax_grad.transAxes,
+                                           ha="right", va="top")  # fmt: skip
+        ax = self.ax_seeds
+        self.seed_dots = ax.scatter([], [], s=30, color="0.35", zorder=3)
+        self.best_dot = ax.scatter([], [], s=70, color="#d62728", zorder=4, label="best seed")
+        self.median_line = ax.axhline(np.nan, color="0.2", linestyle="--", linewidth=1,
+                                      label="median")  # fmt: skip
+        ax.set_xlim(-1, 1)
+        ax.set_xticks([])
+        ax.set_ylabel("final loss")
+        ax.legend(loc="upper right")
+        self.seed_note = ax.text(0.03, 0.95, "", transform=ax.transAxes, va="top")
+        self.titles = [plotting.panel_title(a, " ") for a in fig.axes[:4]]
+        self.animate(*self.restart_lines, self.loss_line, *self.grad_lines, self.grad_note,
+                     self.seed_dots, self.best_dot, self.median_line, self.seed_note,
+                     self.boundary.contour, self.boundary.scatter, *self.titles)  # fmt: skip
+
+    def _report(self, done: int, total: int):
+        every = max(1, total // 50)
+
+        def report(epoch, loss):
+            if epoch > 0 and epoch % every == 0:
+                self.progress.value = min(done + epoch, total)
+
+        return report
+
+    def compute(self, state):
+        X, y = self.data()
+        epochs, restarts = state["epochs"], state["restarts"]
+        total = max(epochs * restarts, 1)
+        self.progress.max, self.progress.value = total, 0
+        runs = []
+        for r in range(restarts):
+            model = self.model(seed=state["seed"] + r, state=state)
+            history = training.train(model, X, y, epochs=epochs, lr=state["lr"],
+                                     callback=self._report(r * epochs, total))  # fmt: skip
+            runs.append((state["seed"] + r, model, history))
+            self.progress.value = min((r + 1) * epochs, total)
+            if history.stopped:
+                break
+        finals = np.array([h.final_loss if h.loss.size else np.inf for _, _, h in runs])
+        ok = np.array([not h.diverged for _, _, h in runs])
+        candidates = np.where(ok, finals, np.inf)
+        best = int(np.argmin(candidates)) if np.any(np.isfinite(candidates)) else 0
+        seed_b, model_b, hist_b = runs[best]
+        stopped = any(h.stopped for _, _, h in runs)
+        self.progress_label.value = (
+            f"stopped (interrupted) after {hist_b.epochs} epochs" if stopped
+            else f"{len(runs)} run{'s' if len(runs) > 1 else ''} x {epochs} epochs, "
+            f"{sum(h.seconds for _, _, h in runs):.2f} s"
+        )  # fmt: skip
+        return {
+            "final_loss": hist_b.final_loss if hist_b.loss.size else float("nan"),
+            "final_accuracy": hist_b.final_accuracy if hist_b.loss.size else float("nan"),
+            "final_losses": finals,
+            "seeds": np.array([sd for sd, _, _ in runs]),
+            "best_seed": seed_b,
+            "diverged": bool(hist_b.diverged),
+            "n_diverged": int(np.sum(~ok)),
+            "stopped": stopped,
+            "epochs_run": hist_b.epochs,
+            "history": hist_b,
+            "histories": [h for _, _, h in runs],
+            "model": model_b,
+        }
+
+    def draw(self, v):
+        s = self.state
+        X, y = self.data()
+        hist = v["history"]
+        several = len(v["histories"]) > 1
+        for i, line in enumerate(self.restart_lines):
+            shown = several and i < len(v["histories"])
+            line.set_visible(shown)
+            if shown:
+                line.set_data(np.arange(v["histories"][i].loss.size), v["histories"][i].loss)
+        self.loss_line.set_color(plotting.scheme_color(s["scheme"]))
+        plotting.update_loss(self.loss_line, hist.loss)
+        curves = [h.loss for h in v["histories"]] if several else [hist.loss]
+        plotting.fit_loss_axes(self.ax_loss, curves)
+        plotting.set_limits(self.ax_loss, x=(0, max(s["epochs"], 1)))
+        t_loss, t_db, t_grad, t_seeds = self.titles
+        end = " (diverged)" if hist.diverged else (" (stopped)" if hist.stopped else "")
+        t_loss.set_text(f"loss {C.fmt(v['final_loss'])}{end}")
+        self.boundary = plotting.update_decision_boundary(self.boundary, v["model"], X, y)
+        t_db.set_text(f"seed {v['best_seed']}: accuracy {C.pct(v['final_accuracy'])}")
+        self._draw_gradients(hist, s["epochs"])
+        t_grad.set_text("gradient norm per layer")
+        med = self._draw_seeds(v)
+        k = v["final_losses"].size
+        fin = v["final_losses"][np.isfinite(v["final_losses"])]
+        spread = f": spread {C.fmt(float(fin.max() - fin.min()))}" if fin.size > 1 else ""
+        t_seeds.set_text(f"final loss, {k} seed{'s' if k > 1 else ''}{spread}")
+        return (
+            f"final loss <b>{C.fmt(v['final_loss'])}</b>, accuracy "
+            f"<b>{C.pct(v['final_accuracy'])}</b> after {v['epochs_run']} epochs"
+            + (f" (best of {k} seeds; median {C.fmt(med)})" if k > 1 else "")
+            + (" &middot; <b>diverged</b>" if v["diverged"] else "")
+            + (" &middot; <b>stopped</b>" if v["stopped"] else "")
+            + (" &middot; raise <i>restarts</i> to compare seeds" if k == 1 else "")
+        )
+
+    def _draw_gradients(self, hist, epochs: int) -> None:
+        plotting.update_grad_norms(self.grad_lines, hist)
+        L = hist.grad_norm.shape[1]
+        for i, line in enumerate(self.grad_lines[:L]):
+            line.set_label(f"layer {i + 1}" + (" (output)" if i + 1 == L else ""))
+        plotting.set_limits(self.ax_grad, x=(0, max(epochs, 1)))
+        if self.ax_grad.get_legend() is None or len(self.ax_grad.get_legend().texts) != L:
+            self.ax_grad.legend(loc="lower left", ncols=3 if L > 3 else 1,
+                                fontsize=plotting.fontsize("legend") * 0.8)  # fmt: skip
+        G = hist.grad_norm
+        zero = [i + 1 for i in range(L) if np.all(G[:, i] == 0)]
+        self.grad_note.set_text(f"layer {', '.join(map(str, zero))}: exactly 0" if zero else "")
+
+    def _draw_seeds(self, v) -> float:
+        finals = v["final_losses"]
+        k = finals.size
+        xs = (np.arange(k) - (k - 1) / 2) / max(k, 2) * 1.2 if k > 1 else np.zeros(1)
+        shown = np.where(np.isfinite(finals), finals, np.nan)
+        self.seed_dots.set_offsets(np.column_stack([xs, shown]))
+        best = int(np.nonzero(v["seeds"] == v["best_seed"])[0][0])
+        self.best_dot.set_offsets([[xs[best], shown[best]]])
+        fin = shown[np.isfinite(shown)]
+        med = float(np.median(fin)) if fin.size else np.nan
+        self.median_line.set_ydata([med, med])
+        if fin.size:
+            plotting.set_limits(self.ax_seeds, y=plotting.nice_limits(fin.min(), fin.max()))
+        self.seed_note.set_text(f"{v['n_diverged']} diverged" if v["n_diverged"] else "")
+        return med
+
+
+def build_training_explorer(
+    *,
+    dataset: str = "moons",
+    scheme: str = "he_normal",
+    scale: float = 1.0,
+    activation: str = "relu",
+    depth: int = 2,
+    width: int = 16,
+    lr: float = 0.5,
+    epochs: int = 300,
+    seed: int = 0,
+    restarts: int = 1,
+    n: int = 400,
+    resolution: int = 100,
+) -> TrainingExplorer:
+    """Train a 2-``width``-...-1 network (``depth`` hidden layers) on a 2-D dataset.
+
+    Full-batch gradient descent with :func:`helpers.train.train` (learning rate ``lr``) for
+    ``epochs`` epochs on ``n`` points of ``dataset`` (drawn with seed 0); the network's
+    parameters are drawn with ``seed``. With ``restarts`` > 1 the same settings are trained
+    from seeds ``seed, seed + 1, ...`` and the best run (lowest final loss) is shown.
+
+    Controls (every one retrains, so the sliders act on release): ``dataset``, ``scheme``,
+    ``scale``, ``activation``, ``depth``, ``width``, ``lr``, ``epochs``, ``seed``, ``restarts``.
+
+    Panels: the loss curve (every restart faint, the best dark), the decision boundary of the
+    best run, the gradient norm of each layer over training, and the final loss of every seed.
+    A progress bar follows long runs; *Kernel > Interrupt* stops one and shows it so far.
+
+    ``values``: ``final_loss``, ``final_accuracy``, ``final_losses`` (one per seed), ``seeds``,
+    ``best_seed``, ``diverged``, ``n_diverged``, ``stopped``, ``epochs_run``, ``history`` (the
+    best run's :class:`helpers.train.History`), ``histories`` (every run's), ``model`` (the best
+    run's trained MLP).
+    """
+    return TrainingExplorer(
+        dataset=dataset, scheme=scheme, scale=scale, activation=activation, depth=depth,
+        width=width, lr=lr, epochs=epochs, seed=seed, restarts=restarts, n=n,
+        resolution=resolution,
+    )  # fmt: skip

@@ -1,0 +1,137 @@
+"""Plots for the course: ``plot_*(ax, ...)`` functions that draw on a given Axes and return their
+artists, and for each an ``update_*`` function that changes those artists in place.
+
+One module per kind of figure, every name re-exported here (``plotting.plot_layer_std``):
+
+==============  ==================================================================================
+``colors``      one colour per scheme, activation, class, layer and hidden unit
+``style``       the ``"default"`` and ``"lecture"`` styles (:func:`use_style`), :func:`new_figure`,
+                tidy axes, the style's sizes (:func:`fontsize`, :func:`linewidth`)
+``ranges``      axis limits, log-safe copies, histogram fractions, step outlines (numbers only)
+``curves``      the loss, the gradient norm per layer and the unit spread over training
+``layers``      the std per layer (with a theory line) and one histogram per layer
+``saturation``  f and f' of an activation, pre-activations with the saturated region, outputs
+``units``       each hidden unit's output along a path through the data
+``boundary``    a 2-D dataset and a network's decision boundary
+==============  ==================================================================================
+
+Nothing here trains or calls ``plt.show()``/``savefig``: the numbers come from
+:mod:`helpers.mlp`, :mod:`helpers.train`, :mod:`helpers.diagnostics` and :mod:`helpers.theory`,
+and the explorers (:mod:`helpers.explorers`) re-run them and call the ``update_*`` functions
+when a slider moves.
+
+Typical use in a notebook::
+
+    from helpers import plotting
+    fig, ax = plotting.new_figure()
+    plotting.plot_layer_std(ax, stds, theory=1.0, label="xavier, tanh")
+    fig          # ending the cell with the figure shows it
+"""
+
+from matplotlib.figure import Figure
+
+from .boundary import (
+    BoundaryArtists,
+    class1_probability,
+    level_segments,
+    plot_dataset,
+    plot_decision_boundary,
+    update_dataset,
+    update_decision_boundary,
+)
+from .colors import (
+    ACTIVATION_COLORS,
+    BACKWARD_COLOR,
+    CLASS_COLORS,
+    FORWARD_COLOR,
+    LAYER_CMAP,
+    PROBABILITY_CMAP,
+    SCHEME_COLORS,
+    UNIT_COLORS,
+    activation_color,
+    layer_colors,
+    scheme_color,
+    unit_color,
+)
+from .curves import (
+    LOSS_GID,
+    fit_loss_axes,
+    plot_grad_norms,
+    plot_loss,
+    plot_unit_spread,
+    update_grad_norms,
+    update_loss,
+    update_unit_spread,
+)
+from .layers import (
+    STD_GID,
+    HistogramArtists,
+    LayerStdArtists,
+    default_histogram_range,
+    plot_layer_histograms,
+    plot_layer_std,
+    update_layer_histograms,
+    update_layer_std,
+)
+from .ranges import (
+    decade_limits,
+    finite_positive,
+    histogram_fractions,
+    log_limits,
+    masked,
+    nice_ceil,
+    nice_limits,
+    padded_limits,
+    spans_decades,
+    step_outline,
+    sticky_decades,
+    sticky_limits,
+    sticky_top,
+)
+from .saturation import (
+    OUTPUT_RANGE,
+    ActivationArtists,
+    SaturationArtists,
+    output_range,
+    plot_activation,
+    plot_outputs,
+    plot_saturation,
+    saturation_range,
+    update_activation,
+    update_outputs,
+    update_saturation,
+)
+from .style import (
+    SIZES,
+    STYLE_ENV,
+    STYLES,
+    CourseFigure,
+    SafeLogLocator,
+    TidyLocator,
+    course_figure,
+    current_style,
+    figure_scale,
+    figure_style,
+    fontsize,
+    linewidth,
+    markersize,
+    new_figure,
+    panel_title,
+    register,
+    restyle_figure,
+    set_limits,
+    set_scale,
+    set_text,
+    style_rc,
+    tidy_axes,
+    use_style,
+)
+from .units import (
+    data_path,
+    fit_unit_axes,
+    plot_unit_outputs,
+    unit_outputs_on_path,
+    update_unit_outputs,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,164 @@
+"""Curves over training: the loss, each layer's gradient norm, each hidden layer's unit spread."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .colors import layer_colors
+from .ranges import masked, spans_decades, sticky_decades, sticky_top
+from .style import set_limits, set_scale, tidy_axes
+
+LOSS_GID = "course-loss"
+"""The ``gid`` of every loss line drawn by :func:`plot_loss` (so that the limits fit them all)."""
+
+
+def plot_loss(ax, losses, *, label=None, color=None):
+    """Loss per epoch (x = epoch 0..k), on a log y axis when the losses span more than two decades.
+
+    Call it once per run to compare runs on one Axes: the limits cover every loss curve drawn
+    with it.
+
+    Parameters
+    ----------
+    ax : Axes
+    losses : array_like, shape (k + 1,)
+        E.g. ``history.loss``.
+    label, color : optional
+        Legend label and colour.
+
+    Returns
+    -------
+    Line2D
+    """
+    losses = np.asarray(losses, dtype=np.float64).ravel()
+    (line,) = ax.plot(np.arange(losses.size), losses, label=label, color=color)
+    line.set_gid(LOSS_GID)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    # several runs on one Axes: the limits (and the log scale) fit all of them
+    fit_loss_axes(ax, [ln.get_ydata() for ln in ax.lines if ln.get_gid() == LOSS_GID])
+    tidy_axes(ax)
+    return line
+
+
+def update_loss(line, losses) -> None:
+    """Show new losses in a :func:`plot_loss` line and fit the axes to every loss line on them."""
+    losses = np.asarray(losses, dtype=np.float64).ravel()
+    line.set_data(np.arange(losses.size), losses)
+    ax = line.axes
+    fit_loss_axes(ax, [ln.get_ydata() for ln in ax.lines if ln.get_gid() == LOSS_GID])
+
+
+def fit_loss_axes(ax, curves) -> None:
+    """Explicit limits for one or more loss curves (each of shape (k + 1,)): x from 0 to the
+    longest, y from 0 (linear) or on a log axis when the finite losses span two decades."""
+    curves = [np.asarray(c, dtype=np.float64) for c in curves if np.size(c)]
+    n = max([c.size for c in curves], default=1)
+    set_limits(ax, x=(0, max(n - 1, 1)))
+    allv = np.concatenate(curves) if curves else np.array([1.0])
+    fin = allv[np.isfinite(allv)]
+    if spans_decades(fin):
+        set_scale(ax, "y", "log")
+        set_limits(ax, y=sticky_decades(ax.get_ylim(), fin, pad=1.5))
+    else:
+        set_scale(ax, "y", "linear")
+        hi = float(fin.max()) if fin.size else 1.0
+        set_limits(ax, y=(0.0, sticky_top(ax.get_ylim()[1], hi * 1.05)))
+
+
+def plot_grad_norms(ax, history, *, max_layers=None):
+    """Gradient norm ``|dLoss/dW_l|`` of each layer over epochs, one line per layer (log y).
+
+    Parameters
+    ----------
+    ax : Axes
+    history : helpers.train.History
+        Uses ``history.grad_norm`` of shape ``(k + 1, L)``.
+    max_layers : int, optional
+        Make this many lines (hiding the unused ones), so that an explorer can later show deeper
+        networks with :func:`update_grad_norms`.
+
+    Returns
+    -------
+    list of Line2D
+        One per layer; a norm of exactly 0 (e.g. at a zero initialisation) is left out of the log
+        axis.
+    """
+    G = np.asarray(history.grad_norm, dtype=np.float64)
+    L = G.shape[1]
+    pool = max(L, max_layers or 0)
+    lines = [ax.plot([], [], label=f"layer {i + 1}")[0] for i in range(pool)]
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(r"gradient norm $\|\partial L/\partial W_l\|$")
+    update_grad_norms(lines, history)
+    tidy_axes(ax)
+    return lines
+
+
+def update_grad_norms(lines, history) -> None:
+    """Set the data of :func:`plot_grad_norms` lines for a new history (in place)."""
+    G = np.asarray(history.grad_norm, dtype=np.float64)
+    L = G.shape[1]
+    if L > len(lines):
+        raise ValueError(
+            f"{L} layers but only {len(lines)} lines; pass max_layers to plot_grad_norms"
+        )
+    colors = layer_colors(L)
+    epochs = np.arange(G.shape[0])
+    for i, line in enumerate(lines):
+        if i < L:
+            line.set_data(epochs, masked(G[:, i]))
+            line.set_color(colors[i])
+            line.set_visible(True)
+            line.set_label(f"layer {i + 1}")
+        else:
+            line.set_data([], [])
+            line.set_visible(False)
+            line.set_label(f"_layer {i + 1}")
+    ax = lines[0].axes
+    set_limits(ax, x=(0, max(G.shape[0] - 1, 1)))
+    set_limits(ax, y=sticky_decades(ax.get_ylim(), G, pad=2.0))
+
+
+def plot_unit_spread(ax, history, *, max_layers=None):
+    """Unit spread of each hidden layer over epochs (``history.spread``), on a symlog y axis.
+
+    The spread is the largest distance between two units' incoming weight vectors: exactly 0.0
+    while the units are symmetric. The y axis is linear below 1e-3 and logarithmic above, so a
+    spread of exactly 0 sits visibly on the zero line while real spreads still read in decades.
+
+    Returns
+    -------
+    list of Line2D
+        One per hidden layer.
+    """
+    S = np.asarray(history.spread, dtype=np.float64)
+    pool = max(S.shape[1], max_layers or 0, 1)
+    lines = [ax.plot([], [], label=f"hidden layer {i + 1}")[0] for i in range(pool)]
+    ax.set_yscale("symlog", linthresh=1e-3, linscale=0.5)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("unit spread")
+    ax.axhline(0.0, color="0.4", linewidth=0.8, zorder=0)
+    update_unit_spread(lines, history)
+    tidy_axes(ax)
+    return lines
+
+
+def update_unit_spread(lines, history) -> None:
+    """Set the data of :func:`plot_unit_spread` lines for a new history (in place)."""
+    S = np.asarray(history.spread, dtype=np.float64)
+    H = S.shape[1]
+    colors = layer_colors(max(H, 1))
+    epochs = np.arange(S.shape[0])
+    for i, line in enumerate(lines):
+        line.set_visible(i < H)
+        if i < H:
+            line.set_data(epochs, S[:, i])
+            line.set_color(colors[i])
+        else:
+            line.set_data([], [])
+    ax = lines[0].axes
+    set_limits(ax, x=(0, max(S.shape[0] - 1, 1)))
+    top = float(np.nanmax(S)) if S.size and np.isfinite(S).any() else 0.0
+    set_limits(ax, y=(-2e-4, sticky_top(ax.get_ylim()[1], max(top * 2.0, 1e-2))))

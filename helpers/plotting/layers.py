@@ -1,0 +1,243 @@
+"""Per-layer statistics: the std of each layer on a log axis, and one histogram per layer."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.ticker import MaxNLocator
+
+from .. import _validate, diagnostics
+from .colors import LAYER_CMAP, layer_colors
+from .ranges import histogram_fractions, masked, nice_ceil, step_outline, sticky_decades, sticky_top
+from .style import fontsize, linewidth, set_limits, tidy_axes
+
+STD_GID = "course-layer-std"
+"""``gid`` of the measured lines of :func:`plot_layer_std` (``+ "-theory"``, ``+ "-note"``: its
+theory lines and notes), so that several on one Axes share the limits."""
+
+
+LayerStdArtists = namedtuple("LayerStdArtists", "line theory note")
+LayerStdArtists.__doc__ = """Artists of :func:`plot_layer_std`: the measured line, the theory line
+(None when no theory was given) and a Text listing layers whose std is exactly 0 (hidden when
+there are none)."""
+
+
+def plot_layer_std(ax, stds, *, theory=None, label=None, color=None, marker="o"):
+    """Standard deviation per layer on a log y axis, x = layer 1..L, with an optional theory line.
+
+    Parameters
+    ----------
+    ax : Axes
+    stds : array_like, shape (L,)
+        Measured std of each layer (e.g. ``diagnostics.forward_std(model, X)``).
+    theory : float or array_like of shape (L,), optional
+        Prediction drawn dashed in the same colour: a scalar is a level line (e.g. 1.0, the std
+        the schemes aim to keep), an array a per-layer prediction.
+    label, color, marker : optional
+        Legend label, colour, marker.
+
+    Returns
+    -------
+    LayerStdArtists
+        ``(line, theory, note)``. A std of exactly 0 cannot be shown on a log axis: such layers
+        are listed in ``note`` instead of silently vanishing. Call it once per setting to
+        compare several on one Axes: the limits cover every line drawn with it.
+    """
+    stds = np.asarray(stds, dtype=np.float64).ravel()
+    (line,) = ax.plot([], [], marker=marker, label=label, color=color, gid=STD_GID)
+    th = None
+    if theory is not None:
+        (th,) = ax.plot(
+            [],
+            [],
+            linestyle="--",
+            color=line.get_color(),
+            label="theory" if label is None else f"{label}: theory",
+            gid=STD_GID + "-theory",
+        )
+    others = [t for t in ax.texts if t.get_gid() == STD_GID + "-note"]
+    note = ax.text(
+        0.02,
+        0.03 + 0.07 * len(others),
+        "",
+        transform=ax.transAxes,
+        fontsize=fontsize("legend"),
+        color=line.get_color(),
+        va="bottom",
+        gid=STD_GID + "-note",
+    )
+    ax.set_yscale("log")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("standard deviation")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    artists = LayerStdArtists(line, th, note)
+    update_layer_std(artists, stds, theory=theory)
+    tidy_axes(ax)
+    return artists
+
+
+def _zero_layers_text(stds) -> str:
+    zero = np.nonzero(np.asarray(stds) == 0)[0] + 1
+    if zero.size == 0:
+        return ""
+    if zero.size == 1:
+        where = f"layer {zero[0]}"
+    elif np.all(np.diff(zero) == 1):
+        where = f"layers {zero[0]}-{zero[-1]}"
+    else:
+        where = "layers " + ", ".join(map(str, zero[:8])) + ("..." if zero.size > 8 else "")
+    return f"std exactly 0 in {where} (not drawable on a log axis)"
+
+
+def update_layer_std(artists: LayerStdArtists, stds, *, theory=None, limits=True) -> None:
+    """Change a :func:`plot_layer_std` in place (``theory`` as in :func:`plot_layer_std`).
+
+    With ``limits=False`` the axis limits are left alone (an explorer that draws several
+    std lines on one Axes sets them once for all).
+    """
+    stds = np.asarray(stds, dtype=np.float64).ravel()
+    L = stds.size
+    x = np.arange(1, L + 1)
+    artists.line.set_data(x, masked(stds))
+    th = None
+    if artists.theory is not None:
+        if theory is None:
+            artists.theory.set_data([], [])
+        else:
+            th = (
+                np.broadcast_to(np.asarray(theory, dtype=np.float64), (L,))
+                if np.ndim(theory) == 0
+                else np.asarray(theory, dtype=np.float64).ravel()
+            )
+            if th.size != L:
+                raise ValueError(f"theory has {th.size} values but stds has {L} layers")
+            artists.theory.set_data(x, masked(th))
+    artists.note.set_text(_zero_layers_text(stds))
+    if limits:  # fit every std line drawn on these Axes, not only this one
+        ax = artists.line.axes
+        drawn = [ln for ln in ax.lines if ln.get_gid() in (STD_GID, STD_GID + "-theory")]
+        ys = [ln.get_ydata() for ln in drawn]
+        set_limits(ax, x=(0.5, max(max(len(ln.get_xdata()) for ln in drawn), 1) + 0.5))
+        set_limits(ax, y=sticky_decades(ax.get_ylim(), *[np.asarray(y) for y in ys]))
+
+
+HistogramArtists = namedtuple("HistogramArtists", "lines colorbar mappable bins range label_every")
+HistogramArtists.__doc__ = """Artists of :func:`plot_layer_histograms`: a pool of step lines (the
+unused ones hidden), the colourbar that says which colour is which layer, its ScalarMappable,
+the number of bins, a one-element list holding the current (lo, hi) range, and which layers
+the colourbar labels (every k-th)."""
+
+
+def plot_layer_histograms(
+    ax,
+    arrays,
+    *,
+    bins: int = 60,
+    range=None,
+    label_every: int = 1,
+    max_layers=None,
+    colorbar: bool = True,
+):
+    """One step histogram per layer, coloured from dark (layer 1) to light (layer L).
+
+    Parameters
+    ----------
+    ax : Axes
+    arrays : list of array_like
+        ``arrays[l - 1]`` holds layer ``l``'s values (any shape, e.g. ``(n, width)``).
+    bins : int
+        Number of equal bins, the same for every layer.
+    range : (float, float), optional
+        Common x range; default symmetric, four times the largest per-layer std (or [0, ...]
+        when every value is >= 0).
+    label_every : int
+        Label every k-th layer on the colourbar.
+    max_layers : int, optional
+        Size of the pool of lines (default ``len(arrays)``): an explorer makes 50 once and shows
+        as many as the depth slider asks for.
+    colorbar : bool
+        Draw the colourbar (False when a neighbouring panel's colourbar already says which
+        colour is which layer).
+
+    Returns
+    -------
+    HistogramArtists
+        y is the fraction of that layer's values in each bin; update with
+        :func:`update_layer_histograms`.
+    """
+    bins = _validate.positive_int(bins, "bins")
+    label_every = _validate.positive_int(label_every, "label_every")
+    arrays = list(arrays)
+    pool = max(len(arrays), max_layers or 0, 1)
+    lines = [ax.plot([], [], linewidth=0.75 * linewidth())[0] for _ in np.arange(pool)]
+    mappable = mpl.cm.ScalarMappable(
+        norm=Normalize(1, max(len(arrays), 2)),
+        cmap=LinearSegmentedColormap.from_list(
+            "initlab_layers", [LAYER_CMAP(t) for t in np.linspace(0, 0.9, 64)]
+        ),
+    )
+    cbar = None
+    if colorbar:
+        cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.05, aspect=25)
+        cbar.set_label("layer")
+        cbar.ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    ax.set_ylabel("fraction of values")
+    artists = HistogramArtists(lines, cbar, mappable, bins, [None], label_every)
+    update_layer_histograms(artists, arrays, range=range)
+    tidy_axes(ax)
+    return artists
+
+
+def default_histogram_range(arrays, *, current=None) -> tuple[float, float]:
+    """Four times the largest per-layer root mean square around 0, rounded up to a nice number
+    or kept at ``current`` (lo, hi) (see :func:`~helpers.plotting.sticky_top`); ``[0, ...]``
+    if nothing is negative."""
+    s = max((diagnostics.rms(a) for a in arrays), default=0.0)
+    if s > 0:
+        hi = nice_ceil(4.0 * s) if current is None else sticky_top(current[1], 4.0 * s)
+    else:
+        hi = 1.0
+    nonneg = all(np.size(a) == 0 or float(np.min(a)) >= 0 for a in arrays)
+    return (0.0, hi) if nonneg else (-hi, hi)
+
+
+def update_layer_histograms(artists: HistogramArtists, arrays, *, range=None) -> None:
+    """Show ``arrays`` (one per layer) in a :func:`plot_layer_histograms`, in place."""
+    arrays = list(arrays)
+    L = len(arrays)
+    lines = artists.lines
+    if L > len(lines):
+        ax = lines[0].axes
+        lines.extend(
+            ax.plot([], [], linewidth=0.75 * linewidth())[0] for _ in np.arange(L - len(lines))
+        )
+    lo, hi = (
+        default_histogram_range(arrays, current=artists.range[0])
+        if range is None
+        else (float(range[0]), float(range[1]))
+    )
+    if not hi > lo:
+        raise ValueError(f"range must be (lo, hi) with lo < hi; got {(lo, hi)}")
+    artists.range[0] = (lo, hi)
+    edges = np.linspace(lo, hi, artists.bins + 1)
+    colors = layer_colors(max(L, 1))
+    top = 0.0
+    for i, line in enumerate(lines):
+        if i < L:
+            h = histogram_fractions(arrays[i], bins=artists.bins, range=(lo, hi))
+            top = max(top, float(h.max()) if h.size else 0.0)
+            line.set_data(*step_outline(edges, h))
+            line.set_color(colors[i])
+            line.set_visible(True)
+        else:
+            line.set_visible(False)
+    ax = lines[0].axes
+    set_limits(ax, x=(lo, hi))
+    set_limits(ax, y=(0.0, sticky_top(ax.get_ylim()[1], top * 1.05)))
+    if tuple(artists.mappable.get_clim()) != (1, max(L, 2)):  # else the colourbar redraws
+        artists.mappable.set_clim(1, max(L, 2))
+    if artists.colorbar is not None and artists.label_every > 1:
+        artists.colorbar.set_ticks(np.arange(1, L + 1, artists.label_every))

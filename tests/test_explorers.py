@@ -1,0 +1,165 @@
+"""The explorer contract (helpers.explorers.base), checked for every explorer in the registry and
+for a minimal explorer written the way a lecturer would write a new one."""
+
+import matplotlib
+
+matplotlib.use("agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import explorers, plotting  # noqa: E402
+from helpers.explorers import controls as C  # noqa: E402
+
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("default_style")]
+
+SMALL = {"training": {"epochs": 30, "n": 80, "resolution": 30}, "symmetry": {"steps": 30}}
+# values each control can move to (the first that differs from its default is used)
+OTHER = {
+    "scheme": ["he_normal", "lecun_normal"],
+    "scale": [0.3],
+    "activation": ["tanh", "relu"],
+    "bias": ["normal"],
+    "seed": [5],
+    "steps": [40],
+    "fan_in": [30],
+    "depth": [3],
+    "width": [64, 32],
+    "dataset": ["circles"],
+    "lr": [0.2],
+    "epochs": [50],
+    "restarts": [2],
+}
+
+
+def same(a, b) -> bool:
+    """Deep equality of computed values (arrays bit for bit, nan equal to nan)."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
+        return True
+    if hasattr(a, "weights"):  # a trained model: compare its parameters
+        return same(a.weights, b.weights) and same(a.biases, b.biases)
+    if hasattr(a, "loss") and hasattr(a, "grad_norm"):  # a History
+        return same(a.loss, b.loss) and same(a.grad_norm, b.grad_norm)
+    return a == b
+
+
+@pytest.fixture(params=list(explorers.EXPLORERS))
+def explorer(request):
+    ex = explorers.EXPLORERS[request.param](**SMALL.get(request.param, {}))
+    yield ex
+    ex.close()
+
+
+def test_compute_is_pure_and_returns_plain_numbers(explorer):
+    state = explorer.state
+    before = explorer.pixels()
+    first = explorer.compute(state)
+    second = explorer.compute(dict(state))
+    assert isinstance(first, dict) and same(first, second)
+    assert explorer.state == state  # no control moved
+    assert np.array_equal(explorer.pixels(), before)  # no artist changed
+
+
+def test_draw_returns_the_readout_and_update_shows_it(explorer):
+    text = explorer.draw(explorer.compute(explorer.state))
+    assert isinstance(text, str) and text
+    explorer.update()
+    assert explorer.readout.value == text
+
+
+def test_every_control_is_labelled_and_changes_the_numbers_and_the_pixels(explorer):
+    assert explorer.controls and all(c.description for c in explorer.controls.values())
+    for name, control in explorer.controls.items():
+        values, pixels = explorer.values, explorer.pixels()
+        control.value = next(v for v in OTHER[name] if v != control.value)
+        assert not same(explorer.values, values), f"{name} did not change the numbers"
+        assert not np.array_equal(explorer.pixels(), pixels), f"{name} did not change the figure"
+
+
+def test_rendering_blits_when_nothing_static_changed(explorer):
+    explorer.render()
+    full = explorer.renders["full"]
+    explorer.render()  # nothing changed: only the animated artists are drawn again
+    assert explorer.renders["full"] == full and explorer.renders["blit"] >= 1
+    ref = explorer.pixels()
+    explorer.figure.canvas.draw()  # a full draw gives the same picture
+    assert np.array_equal(np.asarray(explorer.figure.canvas.buffer_rgba()), ref)
+
+
+def test_the_static_picture_shows_what_the_canvas_shows(explorer):
+    from io import BytesIO
+
+    from PIL import Image
+
+    png = Image.open(BytesIO(explorer.png(dpi=explorer.figure.dpi))).convert("RGB")
+    shown = explorer.pixels()[..., :3]
+    assert png.size == (shown.shape[1], shown.shape[0])
+    assert np.mean(np.asarray(png) != shown) < 0.01  # the same artists, animated ones included
+
+
+def test_the_registry_names_its_builders():
+    for name, build in explorers.EXPLORERS.items():
+        assert build.__name__ == f"build_{name}_explorer" and build.__doc__
+
+
+# --------------------------------------------------------------------- a new explorer, minimal
+
+
+class PowerExplorer(explorers.Explorer):
+    """y = x ** power: the smallest explorer the contract allows."""
+
+    title = "Power explorer"
+    figsize = (4.0, 3.0)
+
+    def make_controls(self, *, power):
+        return {"power": C.log_slider(power, 0.1, 10.0, "power")}
+
+    def build(self, fig):
+        self.ax = fig.subplots()
+        self.ax.set_xlim(0, 1)
+        self.ax.set_ylim(0, 1)
+        self.line = self.animate(self.ax.plot([], [])[0])
+
+    def compute(self, state):
+        x = np.linspace(0, 1, 50)
+        return {"x": x, "y": x ** state["power"]}
+
+    def draw(self, values):
+        self.line.set_data(values["x"], values["y"])
+        return f"y(0.5) = {values['y'][25]:.3f}"
+
+
+def test_a_new_explorer_needs_only_the_four_methods():
+    ex = PowerExplorer(power=1.0)
+    assert ex.values["y"][-1] == 1.0 and "y(0.5)" in ex.readout.value
+    full = ex.renders["full"]
+    pixels = ex.pixels()
+    ex.controls["power"].value = 3.0
+    assert np.allclose(ex.line.get_ydata(), ex.line.get_xdata() ** 3)
+    assert ex.renders["full"] == full  # fixed limits: the move is drawn by blitting
+    assert not np.array_equal(ex.pixels(), pixels)
+    assert "power=3" in ex.describe()
+    plotting.use_style("lecture")  # restyling a registered explorer works for a new one too
+    plotting.use_style("default")
+    ex.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        ex.update()
+
+
+def test_shared_controls_refuse_bad_initial_values_naming_them():
+    with pytest.raises(ValueError, match="scale must be between 0.001 and 100; got 1000"):
+        C.scale_slider(1e3)
+    with pytest.raises(ValueError, match="kaiming_normal.*did you mean 'he_normal'"):
+        C.scheme_menu("kaiming_normal")
+    with pytest.raises(ValueError, match="activation"):
+        C.activation_menu("gelu")
+    with pytest.raises(ValueError, match="steps must be between 0 and 10; got 20"):
+        C.int_slider(20, 0, 10, "steps")
+    with pytest.raises(TypeError, match="steps must be an integer"):
+        C.int_slider("5", 0, 10, "steps")

@@ -34,6 +34,9 @@ What it does:
    "final" is the time to the last change before the pixels stay the same for ``--settle``
    seconds (more than one frame when a redraw arrives in pieces). No change within
    ``--timeout`` seconds counts as a failure, as does a key press that did not move the control.
+   A change after which ipympl repaints the canvas (``drawImage``) with the very same pixels
+   (the ``seed`` of a network whose weights are all one constant) is counted as "same pixels":
+   neither timed nor a failure.
    Between changes the script waits for the pixels to settle, for the kernel to be idle and
    then ``--pause`` seconds more, so that every change starts from a finished redraw.
 4. Stops the browser and the server (also on Ctrl-C or an error), then times the same
@@ -57,6 +60,7 @@ goals are met (1 when it could not run, 130 on Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import json
 import math
@@ -106,6 +110,16 @@ def summarize(latencies) -> dict:
     else:
         out.update(median=None, p95=None, min=None, max=None)
     return out
+
+
+def latencies(results) -> list:
+    """The latency (ms) of each change, ``None`` for a failure; changes after which the figure
+    was redrawn with the same pixels (nothing to wait for) are left out."""
+    return [
+        r["latency"] if r["status"] == "ok" else None
+        for r in results
+        if r["status"] != "same pixels"
+    ]
 
 
 def goal_verdict(name: str, summary: dict) -> tuple[str, bool] | None:
@@ -161,13 +175,34 @@ _BENCH_JS = r"""
       status: status,
       latency: (B.first !== null && B.t0 !== null) ? B.first - B.t0 : null,
       final: (B.last !== null && B.t0 !== null) ? B.last - B.t0 : null,
+      drawn: (B.firstDraw !== null && B.t0 !== null) ? B.firstDraw - B.t0 : null,
       frames: B.frames, changes: B.changes, early_changes: B.early,
     };
     B.done = true;
   };
-  B.arm = (canvas, eventType, timeoutMs, settleMs) => {
+  // Count the canvas's drawImage calls (how ipympl paints each picture it receives), to tell
+  // "redrawn with the same pixels" from "not redrawn".
+  B.hook = (canvas) => {
+    if (canvas.__initlabHooked) return;
+    const ctx = canvas.getContext('2d'), orig = ctx.drawImage;
+    ctx.drawImage = function () {
+      if (B.armed && B.t0 !== null) {
+        B.lastDraw = performance.now();
+        if (B.firstDraw === null) B.firstDraw = B.lastDraw;
+      }
+      return orig.apply(this, arguments);
+    };
+    canvas.__initlabHooked = true;
+  };
+  B.idle = (sel) => {
+    const ind = document.querySelector(sel);
+    return !ind || ind.getAttribute('data-status') === 'idle';
+  };
+  B.arm = (canvas, eventType, timeoutMs, settleMs, indicatorSel) => {
+    B.hook(canvas);
     Object.assign(B, {armed: true, done: false, result: null, eventType: eventType, t0: null,
-                      first: null, last: null, frames: 0, changes: 0, early: 0, cancel: null});
+                      first: null, last: null, frames: 0, changes: 0, early: 0, cancel: null,
+                      firstDraw: null, lastDraw: null});
     const tArm = performance.now();
     let prev = B.hash(canvas);
     const tick = () => {
@@ -181,6 +216,8 @@ _BENCH_JS = r"""
         else { B.changes++; if (B.first === null) B.first = now; B.last = now; }
       }
       if (B.first !== null && now - B.last >= settleMs) return B.finish('ok');
+      if (B.first === null && B.lastDraw !== null && now - B.lastDraw >= settleMs
+          && B.idle(indicatorSel)) return B.finish('same pixels');
       if (B.t0 === null && now - tArm > timeoutMs) return B.finish('no key event');
       if (B.t0 !== null && B.first === null && now - B.t0 > timeoutMs) return B.finish('timeout');
       if (B.t0 !== null && now - B.t0 > 4 * timeoutMs) return B.finish('never settled');
@@ -229,7 +266,8 @@ _CONTROLS_JS = r"""
 """
 
 _ARM_JS = """(el, a) => window.__initlabBench.arm(
-    el.querySelector('.jupyter-matplotlib-figure canvas'), a.event, a.timeout, a.settle)"""
+    el.querySelector('.jupyter-matplotlib-figure canvas'), a.event, a.timeout, a.settle,
+    a.indicator)"""
 _STABLE_JS = """(el, a) => window.__initlabBench.waitStable(
     el.querySelector('.jupyter-matplotlib-figure canvas'), a.settle, a.timeout)"""
 _SLIDER_VALUE_JS = (
@@ -271,7 +309,15 @@ def _time_changes(page, lab, explorer, control: dict, args) -> list[dict]:
         if control["kind"] == "slider":
             target.focus()
             before = target.evaluate(_SLIDER_VALUE_JS)
-        explorer.evaluate(_ARM_JS, {"event": event, "timeout": timeout_ms, "settle": settle_ms})
+        explorer.evaluate(
+            _ARM_JS,
+            {
+                "event": event,
+                "timeout": timeout_ms,
+                "settle": settle_ms,
+                "indicator": lab.EXEC_INDICATOR,
+            },
+        )
         if control["kind"] == "slider":
             page.keyboard.press(key)
             if target.evaluate(_SLIDER_VALUE_JS) == before:
@@ -366,7 +412,7 @@ def _measure_explorer(page, lab, explorer, i, args, log) -> dict | None:
             continue
         t0 = time.monotonic()
         results = _time_changes(page, lab, explorer, control, args)
-        lat = [r["latency"] if r["status"] == "ok" else None for r in results]
+        lat = latencies(results)
         s = summarize(lat)
         log(
             f"  {name:<11} {control['description']:<12} median {_ms(s['median'])} ms, "
@@ -494,7 +540,7 @@ def build_rows(browser: dict) -> list[dict]:
     for entry in browser["explorers"]:
         pooled, pooled_agg = [], []
         for control in entry["controls"]:
-            lat = [r["latency"] if r["status"] == "ok" else None for r in control["results"]]
+            lat = latencies(control["results"])
             final = [r["final"] for r in control["results"] if r["status"] == "ok"]
             agg = control.get("agg_ms")
             pooled += lat
@@ -507,9 +553,13 @@ def build_rows(browser: dict) -> list[dict]:
                     "browser": summarize(lat),
                     "final_median": float(np.median(final)) if final else None,
                     "agg_median": float(np.median(agg)) if agg else None,
-                    "problems": sorted(
-                        {r["status"] for r in control["results"] if r["status"] != "ok"}
-                    ),
+                    "problems": [
+                        f"{n}x {status}"
+                        for status, n in sorted(
+                            collections.Counter(r["status"] for r in control["results"]).items()
+                        )
+                        if status != "ok"
+                    ],
                 }
             )
         s = summarize(pooled)

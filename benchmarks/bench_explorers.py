@@ -88,13 +88,20 @@ def _timed(fn) -> tuple[float, float]:
     return 1000.0 * (time.perf_counter() - start), 1000.0 * (time.process_time() - cpu)
 
 
-def time_in_place(name: str, control: str, repeat: int) -> np.ndarray:
+def time_in_place(
+    name: str, control: str, repeat: int, *, state: dict | None = None, values=None
+) -> np.ndarray:
     """Milliseconds (wall, CPU) from ``control.value = v`` to the end of ``fig.canvas.draw()``:
-    shape (repeat, 2)."""
+    shape (repeat, 2).
+
+    ``state`` (``{control: value}``) is set before timing; ``values`` (default ``CYCLES``) are
+    the values the control cycles through."""
     ex = widgets.EXPLORERS[name](**START.get(name, {}))
+    if state:
+        ex.set(**state)
     fig = ex.figure
     fig.canvas.draw()
-    values = itertools.cycle(CYCLES[name][control])
+    values = itertools.cycle(CYCLES[name][control] if values is None else values)
     times = []
     for _ in range(repeat):
         value = next(values)

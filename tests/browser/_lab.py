@@ -353,6 +353,40 @@ class LabServer:
 
 
 # ---------------------------------------------------------------------------
+# The browser
+# ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def chromium_context():
+    """Debian chromium (headless, CHROMIUM_ARGS, VIEWPORT, device scale 1) with a
+    fresh throwaway profile, as a Playwright persistent context; always closed,
+    and the profile removed, also on error or Ctrl-C."""
+    from playwright.sync_api import sync_playwright
+
+    user_data = tempfile.mkdtemp(prefix="initlab-chromium-")
+    pw = sync_playwright().start()
+    context = None
+    try:
+        context = pw.chromium.launch_persistent_context(
+            user_data,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport=VIEWPORT,
+            device_scale_factor=1,
+        )
+        yield context
+    finally:
+        try:
+            if context is not None:
+                context.close()
+        finally:
+            pw.stop()
+            shutil.rmtree(user_data, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
 # Pixels
 # ---------------------------------------------------------------------------
 

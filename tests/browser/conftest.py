@@ -10,9 +10,7 @@ them the tests skip, unless INITLAB_REQUIRE_BROWSER=1 (CI), then they fail.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -63,28 +61,8 @@ def lab_server(browser_requirements, lab_notebooks):
 @pytest.fixture(scope="session")
 def chromium_context(browser_requirements):
     """Debian chromium (headless) with a fresh profile; always closed."""
-    from playwright.sync_api import sync_playwright
-
-    user_data = tempfile.mkdtemp(prefix="initlab-chromium-")
-    pw = sync_playwright().start()
-    context = None
-    try:
-        context = pw.chromium.launch_persistent_context(
-            user_data,
-            executable_path=_lab.CHROMIUM,
-            args=_lab.CHROMIUM_ARGS,
-            headless=True,
-            viewport=_lab.VIEWPORT,
-            device_scale_factor=1,
-        )
+    with _lab.chromium_context() as context:
         yield context
-    finally:
-        try:
-            if context is not None:
-                context.close()
-        finally:
-            pw.stop()
-            shutil.rmtree(user_data, ignore_errors=True)
 
 
 @pytest.fixture

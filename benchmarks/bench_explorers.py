@@ -6,9 +6,11 @@ Usage (from the repository root)::
     python benchmarks/bench_explorers.py --repeat 30 --explorer depth
 
 For each explorer at its default size and each of its controls, the script sets the control's
-``.value`` (which recomputes the numbers and updates the artists in place) and then renders the
-figure completely with ``fig.canvas.draw()`` on Agg: the work ipympl does when the browser
-asks for the new picture. It prints the median and the 95th percentile of that time.
+``.value``, which recomputes the numbers, updates the artists in place and renders the figure on
+Agg the way the explorer does live (blitting what moved, redrawing only the Axes whose limits
+changed): everything but ipympl's PNG and the browser (``bench_browser.py`` times those too). It
+prints the median and the 95th percentile of that time, wall clock and CPU. ``--blas-threads 0``
+times the same without the explorers' one-BLAS-thread limit, to see whether the limit helps.
 
 It then times the naive way, what ``ipywidgets.interact`` does with the inline backend: on each
 change, make a new figure with the same panels and numbers, lay it out, render it to a PNG
@@ -91,7 +93,8 @@ def _timed(fn) -> tuple[float, float]:
 def time_in_place(
     name: str, control: str, repeat: int, *, state: dict | None = None, values=None
 ) -> np.ndarray:
-    """Milliseconds (wall, CPU) from ``control.value = v`` to the end of ``fig.canvas.draw()``:
+    """Milliseconds (wall, CPU) from ``control.value = v`` to the figure's pixels being up to
+    date (the explorer renders as part of the update: a blit, the changed Axes, or everything):
     shape (repeat, 2).
 
     ``state`` (``{control: value}``) is set before timing; ``values`` (default ``CYCLES``) are
@@ -110,7 +113,6 @@ def time_in_place(
 
         def change(value=value):
             ex.controls[control].value = value
-            fig.canvas.draw()
 
         times.append(_timed(change))
     ex.close()
@@ -121,11 +123,9 @@ def naive_redraw(ex) -> None:
     """What ``interact`` does with the inline backend: a new figure per change, the same numbers
     and panels, laid out and rendered to a PNG, then closed."""
     fig = plt.figure(figsize=ex.figsize, layout="constrained")
-    ex.figure = fig
     with matplotlib.rc_context(plotting.style_rc()):
-        ex._build()
-    ex._compute()
-    ex._draw()
+        ex.build(fig)
+    ex.draw(ex.compute(ex.state))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     plt.close(fig)
@@ -137,10 +137,7 @@ def time_naive(name: str, control: str, repeat: int) -> np.ndarray:
     times = []
     for _ in range(repeat):
         value = next(values)
-        # set the control without triggering the in-place update, then redraw naively
-        with ex.hold():
-            ex.controls[control].value = value
-            ex._pending = False
+        ex.controls[control].value = value  # (the in-place update is not timed)
         times.append(_timed(lambda: naive_redraw(ex)))
     ex.close()
     return np.array(times)
@@ -161,11 +158,17 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--naive-repeat", type=int, default=8, help="naive redraws per explorer")
     parser.add_argument("--explorer", choices=list(widgets.EXPLORERS), action="append")
+    parser.add_argument(
+        "--blas-threads", type=int, default=1,
+        help="BLAS threads while an explorer computes (default 1, as the explorers; 0: no limit)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     names = args.explorer or list(widgets.EXPLORERS)
+    widgets.Explorer.blas_threads = args.blas_threads or None
 
     print(f"load average before: {load_average()}  ({os.cpu_count()} CPUs)")
-    print("control change -> finished fig.canvas.draw() on Agg (wall clock; CPU time beside)")
+    print(f"BLAS threads while computing: {args.blas_threads or 'no limit'}")
+    print("control change -> figure rendered on Agg (wall clock; CPU time beside)")
     head = f"{'explorer':<11} {'control':<11} {'median ms':>9} {'p95 ms':>8} {'median CPU ms':>13}"
     print(head)
 

@@ -81,17 +81,22 @@ _THREADS = []
 
 
 @contextlib.contextmanager
-def one_blas_thread():
-    """Run numpy's matrix products on one BLAS thread inside the block (with threadpoolctl).
+def blas_threads(n: int | None):
+    """Run numpy's matrix products on at most ``n`` BLAS threads inside the block (threadpoolctl;
+    ``None``: as they are).
 
     The explorers' products are small; BLAS threads gain little on them and, on a busy 2-core
-    laptop running a browser, lose a lot. ``benchmarks/bench_explorers.py --threads`` measures it.
+    laptop running a browser, lose a lot (``benchmarks/bench_explorers.py --blas-threads``
+    measures both ways).
     """
+    if n is None:
+        yield
+        return
     if not _THREADS:
         from threadpoolctl import ThreadpoolController
 
         _THREADS.append(ThreadpoolController())
-    with _THREADS[0].limit(limits=1, user_api="blas"):
+    with _THREADS[0].limit(limits=n, user_api="blas"):
         yield
 
 
@@ -118,6 +123,8 @@ class Explorer:
 
     title = "Explorer"
     figsize = (8.4, 6.0)
+    blas_threads: int | None = 1
+    """BLAS threads while the numbers are computed (None: no limit); see :func:`blas_threads`."""
 
     # -- the contract ---------------------------------------------------------------------------
     def make_controls(self, **settings) -> dict:  # pragma: no cover - abstract
@@ -207,7 +214,7 @@ class Explorer:
             self.update()
 
     def _compute_and_draw(self) -> None:
-        with one_blas_thread():
+        with blas_threads(self.blas_threads):
             self.values = self.compute(self.state)
             readout = self.draw(self.values)
         self.readout.value = readout or ""

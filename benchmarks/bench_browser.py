@@ -46,12 +46,18 @@ What it does:
    what ipympl and the browser add: PNG encoding, the messages, decoding and painting.
 
 It prints one row per explorer and control (browser median, p95 and final median, Agg median,
-the number of timed changes and of failures) and one per explorer for all its controls
+the number of timed changes and of failures; the p95 is numpy's linear interpolation, so with
+15 changes it lies between the two slowest) and one per explorer for all its controls
 together, with the goals: median <= 100 ms and p95 <= 200 ms for the symmetry, saturation and
 depth explorers, median <= 500 ms for the training explorer (a failure misses the goal). The
 load average before and after and the versions of JupyterLab, ipympl, matplotlib and chromium
 are printed with it: on a shared 2-core machine the figures move with the load. ``--json PATH``
 writes every raw latency; ``--screenshots DIR`` saves a PNG of each explorer after its changes.
+
+The page is read through its DOM only: the ``.initlab-explorer`` boxes, their title, the
+``.widget-label`` description of each slider and dropdown, the ``.noUi-handle`` (its
+``aria-valuetext``, ``aria-valuemax``) and ``<select>``, and the ipympl canvas; nothing in the
+kernel is inspected, so the script runs unchanged on rewritten explorers.
 
 This is a benchmark, not a test: it always exits 0 when it could measure, whether or not the
 goals are met (1 when it could not run, 130 on Ctrl-C).

@@ -263,7 +263,7 @@ class Explorer:
         Matplotlib marks an Axes (and the figure) stale when one of its static artists changed
         (a limit, a label, a legend). No stale Axes: the animated artists are drawn again on the
         saved background (blitting). Some stale Axes: each is cleared and drawn again, the others
-        are kept. Anything else: a full draw. Live, the new pixels go to the browser.
+        are kept. Anything else: a full draw. Live, the new pixels then go to the browser.
         """
         if self.mode == "image":
             if self._image is not None:
@@ -273,16 +273,24 @@ class Explorer:
         stale = [ax for ax in fig.axes if ax.stale]
         if self._background is None or (fig.stale and not stale):
             self.renders["full"] += 1
-            canvas.draw()  # the draw_event handler saves the background, draws the animated
-            return
-        canvas.restore_region(self._background)
-        if stale:
-            self.renders["axes"] += 1
-            self._redraw_axes(stale)
+            self._own_draw = True
+            try:  # the draw_event handler saves the background and draws the animated artists
+                fig.draw(canvas.get_renderer())
+            finally:
+                self._own_draw = False
         else:
-            self.renders["blit"] += 1
-        self._draw_animated()
-        canvas.blit(fig.bbox)
+            canvas.restore_region(self._background)
+            if stale:
+                self.renders["axes"] += 1
+                self._redraw_axes(stale)
+            else:
+                self.renders["blit"] += 1
+            self._draw_animated()
+        if self.mode == "live" and self._shown:
+            # ipympl sends the pixels that changed since its last frame. Before the browser has
+            # asked for the figure once (it does when it first shows it) there is nobody to send
+            # them to.
+            canvas.blit(fig.bbox)
 
     _background = None
 
@@ -310,9 +318,13 @@ class Explorer:
         fig.stale = False
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
 
+    _own_draw = _shown = False
+
     def _on_full_draw(self, event) -> None:
         if event.canvas.is_saving():  # savefig draws the animated artists itself
             return
+        if not self._own_draw:  # the browser asked for the figure: it is on screen
+            self._shown = True
         self._extents = {ax: ax.get_tightbbox(event.renderer) for ax in self.figure.axes}
         for ax in self.figure.axes:  # measuring re-placed the ticks where they were drawn
             ax.stale = False
@@ -344,7 +356,11 @@ class Explorer:
         for ax in fig.axes:
             plotting.tidy_axes(ax)
         fig.set_layout_engine("constrained", w_pad=0.04, h_pad=0.04)
-        fig.draw_without_rendering()
+        self._own_draw = True
+        try:
+            fig.draw_without_rendering()
+        finally:
+            self._own_draw = False
         fig.set_layout_engine("none")
         self._background = None
 

@@ -24,19 +24,25 @@ one) is called as it is instead, with fresh arrays."""
 
 
 class Workspace:
-    """Arrays for one batch shape: ``n`` samples, layer widths ``sizes``, floating ``dtype``."""
+    """Arrays for one batch shape: ``n`` samples, layer widths ``sizes``, floating ``dtype``.
 
-    def __init__(self, n: int, sizes, dtype):
-        self.key = (n, tuple(sizes), np.dtype(dtype))
-        self.pre = [None] + [np.empty((n, k), dtype) for k in sizes[1:]]
-        self.post = [None] + [np.empty((n, k), dtype) for k in sizes[1:]]
-        self.delta = [np.empty((n, k), dtype) for k in sizes]
-        self.dA = [np.empty((n, k), dtype) for k in sizes[:-1]] + [None]
-        self.dW = [np.empty((a, b), dtype) for a, b in zip(sizes[:-1], sizes[1:])]
-        self.db = [np.empty(k, dtype) for k in sizes[1:]]
-        widest = max(sizes)
-        self._tmp = np.empty(n * widest, dtype)
-        self._mask = np.empty(n * widest, bool)
+    ``lead=(S,)`` makes every array a stack of ``S`` (several networks computed at once, see
+    :mod:`helpers.batched`): ``Z`` ``(S, n, k)``, ``dW`` ``(S, fan_in, fan_out)``, ``db``
+    ``(S, 1, fan_out)``.
+    """
+
+    def __init__(self, n: int, sizes, dtype, lead=()):
+        lead = tuple(lead)
+        self.key = (n, tuple(sizes), np.dtype(dtype), lead)
+        self.pre = [None] + [np.empty(lead + (n, k), dtype) for k in sizes[1:]]
+        self.post = [None] + [np.empty(lead + (n, k), dtype) for k in sizes[1:]]
+        self.delta = [np.empty(lead + (n, k), dtype) for k in sizes]
+        self.dA = [np.empty(lead + (n, k), dtype) for k in sizes[:-1]] + [None]
+        self.dW = [np.empty(lead + (a, b), dtype) for a, b in zip(sizes[:-1], sizes[1:])]
+        self.db = [np.empty(lead + ((1, k) if lead else (k,)), dtype) for k in sizes[1:]]
+        size = int(np.prod(lead + (n, max(sizes))))
+        self._tmp = np.empty(size, dtype)
+        self._mask = np.empty(size, bool)
 
     def tmp(self, shape) -> np.ndarray:
         """A scratch array of ``shape`` (a view of one buffer: valid until the next call)."""
@@ -95,19 +101,24 @@ def _scratch_mask(Z, ws):
 
 def softmax(Z, out, ws=None):
     """Row-wise softmax as ``exp(log_softmax(Z))``: ``z - max z - log(sum exp(z - max z))``."""
-    np.subtract(Z, np.max(Z, axis=1, keepdims=True), out=out)
+    np.subtract(Z, np.max(Z, axis=-1, keepdims=True), out=out)
     e = np.exp(out, out=_scratch(Z, ws))
-    out -= np.log(np.sum(e, axis=1, keepdims=True))
+    out -= np.log(np.sum(e, axis=-1, keepdims=True))
     return np.exp(out, out=out)
 
 
 def forward(model, X, ws=None):
-    """Every layer's ``Z`` and ``A`` for ``X`` of shape ``(n, sizes[0])``; see ``MLP.forward``."""
-    n, L = X.shape[0], model.n_layers
+    """Every layer's ``Z`` and ``A`` for ``X`` of shape ``(n, sizes[0])``; see ``MLP.forward``.
+
+    Stacked weights ``(S, fan_in, fan_out)`` and biases ``(S, 1, fan_out)`` give stacks of
+    ``Z`` and ``A`` of shape ``(S, n, k)``.
+    """
+    n, L = X.shape[-2], model.n_layers
     pre, post = [X], [X]
     A = X
     for l, (W, b) in enumerate(zip(model.weights, model.biases), start=1):
-        Z = np.matmul(A, W, out=_new((n, W.shape[1]), W.dtype, ws, "pre", l))
+        shape = W.shape[:-2] + (n, W.shape[-1])
+        Z = np.matmul(A, W, out=_new(shape, W.dtype, ws, "pre", l))
         Z += b  # in place: one temporary fewer than A @ W + b, the same numbers
         if l < L:
             A = activate(model.activation, Z, _new(Z.shape, Z.dtype, ws, "post", l), ws)
@@ -124,11 +135,11 @@ def forward(model, X, ws=None):
 
 def output_delta(model, out, t, ws=None):
     """``dLoss/dZ_L = (output - target) / n`` for every output/loss pair, shape ``(n, k)``."""
-    n = out.shape[0]
+    n = out.shape[-2]
     dZ = _new(out.shape, out.dtype, ws, "delta", model.n_layers)
     if model.output == "softmax":
         np.copyto(dZ, out)
-        dZ[np.arange(n), t] -= 1.0
+        dZ[..., np.arange(n), t] -= 1.0
     else:
         np.subtract(out, t, out=dZ)
     dZ /= n
@@ -164,7 +175,6 @@ def dprime_times(name: str, dA, Z, A, out, ws=None):
 def backward(model, post, pre, dZ, input_grad: bool, ws=None):
     """Backpropagate ``dZ = dLoss/dZ_L``; returns ``(dW, db, delta, dA)`` as in ``Gradients``."""
     L = model.n_layers
-    n = dZ.shape[0]
     delta: list = [None] * (L + 1)
     dA: list = [None] * (L + 1)
     dW: list = [None] * L
@@ -173,11 +183,17 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None):
     for l in range(L, 0, -1):
         W = model.weights[l - 1]
         A_prev = post[l - 1]
-        dW[l - 1] = np.matmul(A_prev.T, dZ, out=_new(W.shape, W.dtype, ws, "dW", l - 1))
-        db[l - 1] = np.sum(dZ, axis=0, out=_new(W.shape[1:], W.dtype, ws, "db", l - 1))
+        dW[l - 1] = np.matmul(_T(A_prev), dZ, out=_new(W.shape, W.dtype, ws, "dW", l - 1))
+        if W.ndim == 2:
+            db[l - 1] = np.sum(dZ, axis=0, out=_new(W.shape[1:], W.dtype, ws, "db", l - 1))
+        else:
+            shape = W.shape[:-2] + (1, W.shape[-1])
+            out = _new(shape, W.dtype, ws, "db", l - 1)
+            db[l - 1] = np.sum(dZ, axis=-2, keepdims=True, out=out)
         if l == 1 and not input_grad:
             break
-        dA_prev = np.matmul(dZ, W.T, out=_new((n, W.shape[0]), W.dtype, ws, "dA", l - 1))
+        shape = dZ.shape[:-1] + (W.shape[-2],)
+        dA_prev = np.matmul(dZ, _T(W), out=_new(shape, W.dtype, ws, "dA", l - 1))
         dA[l - 1] = dA_prev
         if l - 1 >= 1:
             out = _new(dA_prev.shape, dA_prev.dtype, ws, "delta", l - 1)
@@ -186,3 +202,8 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None):
             dZ = dA_prev  # the input layer: Z_0 = A_0 = X
         delta[l - 1] = dZ
     return dW, db, delta, dA
+
+
+def _T(a):
+    """The transpose of a matrix, or of every matrix of a stack (``.T`` for 2-D arrays)."""
+    return a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)

@@ -175,6 +175,19 @@ class Guard:
         new_b = [b - np.multiply(g, lr) for b, g in zip(biases, db)]
         return self._careful(new_W, new_b)
 
+    def check_step_bounds(self, N, B, lr: float) -> bool:
+        """The cheap part of :meth:`check_step` for parameters with Frobenius norms at most
+        ``N[l]``, ``B[l]``: True if every such network's step is safe (then so is the step of
+        each of several networks whose norms are all below these, see :mod:`helpers.batched`).
+        False means "not proven": check each network with :meth:`check_step`."""
+        self.N, self.B = list(N), list(B)
+        if not self._chain(self.N, self.B):
+            return False
+        L = len(self.N)
+        rho, delta = self._rho, self._delta
+        gW = [rho[l - 1] * delta[l] for l in range(1, L + 1)]
+        return self._chain_after(lr, gW, [delta[l] for l in range(1, L + 1)])
+
     def _careful(self, weights, biases) -> bool:
         """A forward pass on every input and a backward pass on the training data with these
         parameters. Before each matrix product its partial sums are bounded (below the largest

@@ -74,6 +74,15 @@ def _check_models(models) -> list:
     return list(models)
 
 
+def _check_record(record) -> tuple:
+    what = train.record_names(record)
+    if set(what) - set(RESTART_RECORDS):
+        raise ValueError(
+            f"train_restarts records only {', '.join(RESTART_RECORDS)}; got record={record!r}"
+        )
+    return what
+
+
 def _losses(stack, z, t) -> np.ndarray:
     """Mean loss of every stacked network from its logits ``z`` ``(S, n, k)``: shape ``(S,)``."""
     if stack.output == "sigmoid":
@@ -158,11 +167,7 @@ def train_restarts(
         stops there (``diverged``, ``diverged_at``) without affecting the others.
     """
     models = _check_models(models)
-    what = train.record_names(record)
-    if set(what) - set(RESTART_RECORDS):
-        raise ValueError(
-            f"train_restarts records only {', '.join(RESTART_RECORDS)}; got record={record!r}"
-        )
+    what = _check_record(record)
     first = models[0]
     X = first.as_input(_validate.matrix(X, "X", n_cols=first.sizes[0]))
     t = first.check_targets(y, X.shape[0])

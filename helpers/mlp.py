@@ -12,87 +12,19 @@ entry per layer *including the input layer*, so that ``cache.post[l]`` is ``A_l`
 
 from __future__ import annotations
 
-import numbers
-from dataclasses import dataclass
-
 import numpy as np
 
 from . import _kernels, _targets, _validate, activations
 from . import init as schemes
+from ._structs import DTYPES, Cache, Gradients, check_dtype, check_seed, check_sizes
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
 """Output layers and their losses: sigmoid + binary cross-entropy, softmax + cross-entropy with
 integer labels, linear + half mean squared error."""
 
-DTYPES = ("float64", "float32")
-"""Floating-point types of the parameters and every array of a pass (float64 is the default)."""
-
 BIAS_MODES = ("zeros", "normal", "uniform", "torch")
 """String values of ``bias``: ``zeros``; ``normal`` N(0, bias_scale^2); ``uniform``
 U(-bias_scale, bias_scale); ``torch`` U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as ``nn.Linear`` does."""
-
-
-@dataclass
-class Cache:
-    """What the forward pass keeps for the backward pass.
-
-    Attributes
-    ----------
-    pre : list of ndarray
-        ``pre[l]`` is ``Z_l`` with shape ``(n, sizes[l])``; ``pre[0]`` is ``X``.
-    post : list of ndarray
-        ``post[l]`` is ``A_l = f_l(Z_l)``; ``post[0]`` is ``X``; ``post[L]`` is the output.
-    """
-
-    pre: list
-    post: list
-
-    @property
-    def logits(self) -> np.ndarray:
-        """The output layer's pre-activations ``Z_L``, shape ``(n, sizes[-1])``."""
-        return self.pre[-1]
-
-
-@dataclass
-class Gradients:
-    """Gradients of the mean loss.
-
-    Attributes
-    ----------
-    dW : list of ndarray
-        ``dW[i]`` has the shape of ``weights[i]`` (the weights of layer ``i + 1``).
-    db : list of ndarray
-        ``db[i]`` has the shape of ``biases[i]``.
-    delta : list of ndarray
-        ``delta[l] = dLoss/dZ_l``, shape ``(n, sizes[l])``, for ``l = 0..L``; ``delta[0]`` is the
-        gradient with respect to the input ``X`` (the input layer has no activation), or ``None``
-        when the backward pass was asked not to compute it (``input_grad=False``).
-    dA : list of ndarray
-        ``dA[l] = dLoss/dA_l`` for ``l = 0..L-1``: the gradient that reaches the outputs of layer
-        ``l``'s units (for a hidden layer, "the gradient reaching each hidden unit").
-        ``dA[L]`` is ``None``: the loss is differentiated with respect to the logits.
-    """
-
-    dW: list
-    db: list
-    delta: list
-    dA: list
-
-    @property
-    def dZ(self) -> list:
-        """Alias of :attr:`delta`."""
-        return self.delta
-
-
-def _check_sizes(sizes) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 1]; got {sizes!r}")
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(
-            f"sizes needs at least an input and an output width, e.g. [2, 16, 1]; got {sizes!r}"
-        )
-    return [_validate.positive_int(s, f"sizes[{i}] (a layer width)") for i, s in enumerate(sizes)]
 
 
 class MLP:
@@ -137,8 +69,8 @@ class MLP:
         seed: int = 0,
         dtype="float64",
     ):
-        self.sizes = _check_sizes(sizes)
-        self.dtype = _check_dtype(dtype)
+        self.sizes = check_sizes(sizes)
+        self.dtype = check_dtype(dtype)
         self.activation = activations.check_activation(activation)
         self.output = _validate.choice(output, OUTPUTS, "output")
         if self.output == "sigmoid" and self.sizes[-1] != 1:
@@ -199,7 +131,7 @@ class MLP:
             synonyms=schemes.SYNONYMS,
         )
         scale = _validate.real(self.scale if scale is None else scale, "scale", minimum=0.0)
-        seed = _seed(self.seed if seed is None else seed)
+        seed = check_seed(self.seed if seed is None else seed)
         bias = self.bias if bias is None else bias
         if isinstance(bias, str):
             bias = _validate.choice(bias, BIAS_MODES, "bias mode")
@@ -246,7 +178,7 @@ class MLP:
         """An independent copy whose parameters are converted to ``dtype`` (one of
         :data:`DTYPES`); ``astype("float64")`` of a float32 model is what a gradient check
         needs."""
-        dtype = _check_dtype(dtype)
+        dtype = check_dtype(dtype)
         new = object.__new__(MLP)
         new.__dict__.update(self.__dict__)
         new.__dict__.pop("_buffers", None)  # a copy has its own work arrays
@@ -309,7 +241,7 @@ class MLP:
     def _workspace(self, n: int) -> _kernels.Workspace:
         """The work arrays for batches of ``n`` samples (made on first use, at most a few)."""
         buffers = self.__dict__.setdefault("_buffers", {})
-        key = (n, tuple(self.sizes), self.dtype)
+        key = (n, tuple(self.sizes), self.dtype, ())
         ws = buffers.get(n)
         if ws is None or ws.key != key:
             if len(buffers) >= 4:
@@ -444,19 +376,4 @@ class MLP:
         return store[key]
 
 
-def _check_dtype(dtype) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}") from exc
-    if dt.name not in DTYPES:
-        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dt.name!r}")
-    return dt
-
-
-def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be a non-negative integer; got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed}")
-    return int(seed)
+__all__ = ["BIAS_MODES", "DTYPES", "MLP", "OUTPUTS", "Cache", "Gradients"]

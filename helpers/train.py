@@ -210,12 +210,10 @@ def train(
         Held-out data whose loss and accuracy are recorded too.
     record_layers : bool, default True
         False skips the per-layer diagnostics (``grad_norm``, ``act_std``, ``saturated``,
-        ``dead``, ``spread`` are then filled with NaN) and records only the loss and accuracy:
-        about three times faster, for long runs and sweeps over many seeds.
+        ``dead``, ``spread`` are then NaN): about three times faster, for long runs and sweeps.
     record : str or sequence of str, optional
-        Record only these per-layer diagnostics (names from :data:`LAYER_RECORDS`, e.g.
-        ``record=("spread",)``); the others are filled with NaN. Default: all of them.
-        The loss, accuracy and parameters do not depend on what is recorded.
+        Record only these per-layer diagnostics (from :data:`LAYER_RECORDS`, e.g.
+        ``record=("spread",)``), the others NaN; default all. Nothing else depends on it.
 
     Returns
     -------
@@ -226,6 +224,19 @@ def train(
     :mod:`helpers.guard`); no floating-point warning is raised at any setting.
     """
     what = record_names(record, record_layers)
+    X, t, epochs, lr, batch_size, rng, val = _check_run(
+        model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val
+    )
+    g = guard.Guard(model, X, t, [val] if val else [])
+    start, rows = time.perf_counter(), []
+    flags = _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows)
+    seconds = time.perf_counter() - start
+    return make_history(rows, model.n_layers, val=val is not None, lr=lr, seconds=seconds, **flags)
+
+
+def _check_run(model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val):
+    """:func:`train`'s arguments, checked: ``(X, t, epochs, lr, batch_size, rng, val)``, the
+    inputs in the model's dtype."""
     X = _validate.matrix(X, "X", n_cols=model.sizes[0])
     t = model.check_targets(y, X.shape[0])
     epochs = _validate.positive_int(epochs, "epochs", minimum=0)
@@ -243,19 +254,7 @@ def train(
         val = (model.as_input(X_val), model.check_targets(y_val, X_val.shape[0]))
     if batch_size is not None and batch_size >= X.shape[0]:
         batch_size = None
-    X = model.as_input(X)
-    g = guard.Guard(model, X, t, [val] if val else [])
-    start = time.perf_counter()
-    rows: list[dict] = []
-    flags = _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows)
-    return make_history(
-        rows,
-        model.n_layers,
-        val=val is not None,
-        lr=lr,
-        seconds=time.perf_counter() - start,
-        **flags,
-    )
+    return model.as_input(X), t, epochs, lr, batch_size, rng, val
 
 
 def _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows) -> dict:

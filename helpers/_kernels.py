@@ -12,6 +12,8 @@ textbook formulas in :mod:`helpers.mlp`'s docstrings; any floating dtype (float3
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import activations
@@ -40,16 +42,16 @@ class Workspace:
         self.dA = [np.empty(lead + (n, k), dtype) for k in sizes[:-1]] + [None]
         self.dW = [np.empty(lead + (a, b), dtype) for a, b in zip(sizes[:-1], sizes[1:])]
         self.db = [np.empty(lead + ((1, k) if lead else (k,)), dtype) for k in sizes[1:]]
-        size = int(np.prod(lead + (n, max(sizes))))
+        size = math.prod(lead + (n, max(sizes)))
         self._tmp = np.empty(size, dtype)
         self._mask = np.empty(size, bool)
 
     def tmp(self, shape) -> np.ndarray:
         """A scratch array of ``shape`` (a view of one buffer: valid until the next call)."""
-        return self._tmp[: int(np.prod(shape))].reshape(shape)
+        return self._tmp[: math.prod(shape)].reshape(shape)
 
     def mask(self, shape) -> np.ndarray:
-        return self._mask[: int(np.prod(shape))].reshape(shape)
+        return self._mask[: math.prod(shape)].reshape(shape)
 
 
 def _new(shape, dtype, ws, kind, l):
@@ -185,11 +187,11 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None):
         A_prev = post[l - 1]
         dW[l - 1] = np.matmul(_T(A_prev), dZ, out=_new(W.shape, W.dtype, ws, "dW", l - 1))
         if W.ndim == 2:
-            db[l - 1] = np.sum(dZ, axis=0, out=_new(W.shape[1:], W.dtype, ws, "db", l - 1))
+            db[l - 1] = np.add.reduce(dZ, axis=0, out=_new(W.shape[1:], W.dtype, ws, "db", l - 1))
         else:
             shape = W.shape[:-2] + (1, W.shape[-1])
             out = _new(shape, W.dtype, ws, "db", l - 1)
-            db[l - 1] = np.sum(dZ, axis=-2, keepdims=True, out=out)
+            db[l - 1] = np.add.reduce(dZ, axis=-2, keepdims=True, out=out)
         if l == 1 and not input_grad:
             break
         shape = dZ.shape[:-1] + (W.shape[-2],)

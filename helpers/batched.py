@@ -128,6 +128,7 @@ def _refused(stack, guards, shared, dW, db, lr) -> list[int]:
     for j, s in enumerate(stack.seeds):
         W = [w[j] for w in stack.weights]
         b = [v[j, 0] for v in stack.biases]
+        guards[s].forget()  # its parameters moved with the stack since it last checked
         if not guards[s].check_step(W, b, [g[j] for g in dW], [g[j, 0] for g in db], lr):
             bad.append(j)
     return bad

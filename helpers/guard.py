@@ -110,6 +110,7 @@ class Guard:
         self.B: list[float] = []
         self._rho: list[float] = []
         self._delta: list[float] = []
+        self._known = False  # N, B, _rho, _delta bound the current parameters
 
     # ------------------------------------------------------------------ the chain of bounds
     def _chain(self, N, B) -> bool:
@@ -147,33 +148,47 @@ class Guard:
         """True if a forward and backward pass with these parameters cannot overflow."""
         self.N = [_robust_norm(W) for W in weights]
         self.B = [_robust_norm(b) for b in biases]
-        return self._chain(self.N, self.B) or self._careful(weights, biases)
+        self._known = self._chain(self.N, self.B)
+        return self._known or self._careful(weights, biases)
+
+    def forget(self) -> None:
+        """Drop the bounds kept from the last check (the parameters were changed elsewhere)."""
+        self._known = False
 
     def check_step(self, weights, biases, dW, db, lr: float) -> bool:
         """True if the step ``W -= lr dW`` is safe and so is the state it leads to.
 
         Call on parameters that :meth:`check_state` or a previous accepted step let through.
+        After an accepted step the bounds of the new state (``N + lr * bound of ||dW||``) are
+        kept, so that the next check usually needs no pass over the parameters at all; where
+        they have grown too loose, the exact norms are taken again.
         """
+        if self._known and self._tier1(lr):
+            return True
         self.N = [_norm(W) for W in weights]
         self.B = [_norm(b) for b in biases]
-        state = self._chain(self.N, self.B)
-        L = len(self.N)
-        if state:
-            rho, delta = self._rho, self._delta
-            gW = [rho[l - 1] * delta[l] for l in range(1, L + 1)]
-            if self._chain_after(lr, gW, [delta[l] for l in range(1, L + 1)]):
-                return True
+        self._known = self._chain(self.N, self.B)
+        if self._known and self._tier1(lr):
+            return True
         # the cheap bounds of the gradients are too loose: use their exact norms
         gW, gb = [_robust_norm(g) for g in dW], [_robust_norm(g) for g in db]
-        if state and self._chain_after(lr, gW, gb):
+        if self._known and self._chain_after(lr, gW, gb):
             return True
         # still too loose (dead or saturated units, which norms cannot see): check the next
         # state itself, layer by layer on the data
+        self._known = False
         if not all(a + lr * g <= self.limit for a, g in zip(self.N + self.B, gW + gb)):
             return False
         new_W = [W - np.multiply(g, lr) for W, g in zip(weights, dW)]
         new_b = [b - np.multiply(g, lr) for b, g in zip(biases, db)]
         return self._careful(new_W, new_b)
+
+    def _tier1(self, lr: float) -> bool:
+        """The step checked with the bounds of the gradients from the current state's bounds."""
+        L = len(self.N)
+        rho, delta = self._rho, self._delta
+        gW = [rho[l - 1] * delta[l] for l in range(1, L + 1)]
+        return self._chain_after(lr, gW, delta[1:])
 
     def check_step_bounds(self, N, B, lr: float) -> bool:
         """The cheap part of :meth:`check_step` for parameters with Frobenius norms at most
@@ -181,12 +196,7 @@ class Guard:
         each of several networks whose norms are all below these, see :mod:`helpers.batched`).
         False means "not proven": check each network with :meth:`check_step`."""
         self.N, self.B = list(N), list(B)
-        if not self._chain(self.N, self.B):
-            return False
-        L = len(self.N)
-        rho, delta = self._rho, self._delta
-        gW = [rho[l - 1] * delta[l] for l in range(1, L + 1)]
-        return self._chain_after(lr, gW, [delta[l] for l in range(1, L + 1)])
+        return self._chain(self.N, self.B) and self._tier1(lr)
 
     def _careful(self, weights, biases) -> bool:
         """A forward pass on every input and a backward pass on the training data with these
@@ -240,12 +250,16 @@ class Guard:
         return pre, post
 
     def _chain_after(self, lr: float, gW, gb) -> bool:
+        """The chain for the state after the step; if it holds, its bounds become the kept
+        bounds (``N``, ``B``, ``_rho``, ``_delta``) of that next state."""
         lim = self.limit
         N = [a + lr * g for a, g in zip(self.N, gW)]
         B = [a + lr * g for a, g in zip(self.B, gb)]
         if not all(v <= lim for v in N + B):
             return False
         rho, delta = self._rho, self._delta
-        ok = self._chain(N, B)
+        if self._chain(N, B):
+            self.N, self.B, self._known = N, B, True
+            return True
         self._rho, self._delta = rho, delta  # keep the current state's bounds
-        return ok
+        return False

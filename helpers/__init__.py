@@ -2,7 +2,7 @@
 
 Modules (data flows one way, left to right)::
 
-    data -> init, activations, mlp, train -> diagnostics -> plotting -> widgets
+    data -> init, activations, mlp, train, batched -> diagnostics -> plotting -> widgets
 
 Import what you need, for example ``from helpers.mlp import MLP``.
 """

@@ -19,9 +19,13 @@ sum, square or mean of the step, the loss or the per-layer diagnostics can overf
 whose *next* state would break a bound is not taken: the run ends as diverged with the model in
 its last state, on which ``forward``, ``loss`` and ``predict_proba`` are quiet.
 
-The check reads only norms (one dot product per parameter array, plus scalar arithmetic), so it
-changes no number of a run it lets through. Where the cheap bound of the step (from the bounds
-of the gradients) is too loose, the exact gradient norms are used before giving up.
+The check only reads, so it changes no number of a run it lets through. It is tiered, cheapest
+first: (1) scalar arithmetic on the bounds kept from the previous accepted step; (2) the exact
+norms of the parameters (one dot product per array); (3) the exact norms of the gradients;
+(4) where norms cannot see what the network does (dead ReLU units, saturated tanh units), the
+next state itself, checked layer by layer on the data: before each matrix product its partial
+sums are bounded by the actual row norms, and after it the actual values must be within the
+limit. Only when (4) fails is the run called diverged.
 """
 
 from __future__ import annotations

@@ -191,7 +191,20 @@ class MLP:
 
     def as_input(self, X: np.ndarray) -> np.ndarray:
         """``X`` (already checked) in the model's dtype: ``X`` itself for float64."""
-        return X if X.dtype == self.dtype else X.astype(self.dtype)
+        if X.dtype == self.dtype:
+            return X
+        big, top = float(np.max(np.abs(X))) if X.size else 0.0, float(np.finfo(self.dtype).max)
+        if big > top:
+            raise ValueError(
+                f"X has values up to {big:g}, beyond the range of {self.dtype.name} "
+                f"(largest {top:g}); use a float64 model or rescale X"
+            )
+        return X.astype(self.dtype)
+
+    def release_buffers(self) -> None:
+        """Hand back the work arrays of ``reuse=True`` passes (made again on the next one)."""
+        self.__dict__.pop("_buffers", None)
+        self.__dict__.pop("_step_buffers", None)
 
     def __repr__(self) -> str:
         bias = self.bias if isinstance(self.bias, str) else f"{self.bias:g}"

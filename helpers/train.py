@@ -290,6 +290,8 @@ def _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows
                 break
     except KeyboardInterrupt:
         stopped = True
+    finally:
+        model.release_buffers()  # a large data set's work arrays are not kept after the run
     return {"diverged": diverged_at is not None, "diverged_at": diverged_at, "stopped": stopped}
 
 

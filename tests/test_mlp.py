@@ -464,3 +464,10 @@ def test_work_arrays_give_the_same_numbers_and_are_reused(moons, activation, out
     _, other = m._forward(X)
     assert other.pre[1] is not fresh.pre[1]  # without reuse, fresh arrays every time
     assert m.copy()._forward(X, reuse=True)[1].pre[1] is not reused.pre[1]
+
+
+def test_float32_refuses_inputs_beyond_its_range():
+    m = MLP([2, 3, 1], dtype="float32")
+    with pytest.raises(ValueError, match="beyond the range of float32"):
+        m.forward(np.array([[1e39, 0.0]]))
+    assert m.forward(np.array([[1e30, 0.0]]))[0].dtype == np.float32

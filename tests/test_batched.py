@@ -183,3 +183,22 @@ def test_bad_arguments(data):
         train_restarts([m], X, y, epochs=1, lr=-1.0)
     with pytest.raises(TypeError, match="callback"):
         train_restarts([m], X, y, epochs=1, lr=0.1, callback=3)
+
+
+def test_decision_boundaries_of_the_restarts(data):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers import plotting
+
+    X, targets = data
+    models = nets("relu", "sigmoid", [0, 1, 2])
+    train_restarts(models, X, targets["sigmoid"], epochs=50, lr=0.5)
+    fig, axes = plt.subplots(1, 3)
+    try:
+        for ax, m in zip(axes, models):
+            assert plotting.plot_decision_boundary(ax, m, X, targets["sigmoid"]) is not None
+    finally:
+        plt.close(fig)

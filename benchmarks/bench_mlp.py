@@ -6,6 +6,7 @@ Run from the repository root::
     python benchmarks/bench_mlp.py              # helpers only, or helpers and PyTorch
     python benchmarks/bench_mlp.py --threads 2  # only 2 BLAS / PyTorch threads
     python benchmarks/bench_mlp.py --quick      # one round, fewer repeats
+    python benchmarks/bench_mlp.py --torch-python /path/to/venv/bin/python  # torch elsewhere
 
 Two networks:
 
@@ -16,14 +17,19 @@ Two networks:
 
 Rows:
 
-- ``helpers loop``: ``model._forward``, ``model._backward(..., input_grad=False)`` and
-  ``model.step``: the same work as PyTorch's ``forward``, ``loss.backward()`` and
-  ``optimizer.step()`` (neither computes the gradient with respect to the input data);
+- ``helpers f64`` and ``helpers f32``: ``model._forward(X, reuse=True)``,
+  ``model._backward(..., input_grad=False, reuse=True)`` and ``model.step``, for a float64 and
+  a float32 model: the same work as PyTorch's ``forward``, ``loss.backward()`` and
+  ``optimizer.step()`` (neither computes the gradient with respect to the input data), written
+  into the model's work arrays as :func:`helpers.train.train` does;
 - ``helpers train()``: :func:`helpers.train.train`, per epoch, with everything it records each
   epoch (loss, accuracy, per-layer gradient norms, activation std, saturation, dead units and
   unit spread): what a notebook pays;
 - ``torch float64`` and ``torch float32``: ``torch.nn.Sequential`` of ``Linear`` layers with the
   same initial weights, ``BCEWithLogitsLoss`` / ``CrossEntropyLoss``, ``torch.optim.SGD``.
+
+PyTorch is run by ``--torch-python`` (default: this interpreter), with the repository on its
+``PYTHONPATH`` so that the same data and initial weights can be made there.
 
 Each framework is timed in its own child process (so that one library's idle BLAS or OpenMP
 threads cannot slow the other), with the same number of threads: ``--threads`` (default: 1, and
@@ -71,7 +77,7 @@ NETS = {
         "lr": 0.01,
     },
 }
-GOALS = {"small": 1.0, "large": 1.5}  # helpers loop / torch float64, at most
+GOALS = {"small": 1.0, "large": 1.0}  # helpers / torch at the same dtype, at most
 SAME_LOSS = 1e-12  # largest relative loss difference between the two implementations
 SEED = 0
 
@@ -79,7 +85,7 @@ SEED = 0
 # ---------------------------------------------------------------------------------------- data
 
 
-def make_problem(name: str):
+def make_problem(name: str, dtype: str = "float64"):
     """The benchmark's data and a freshly initialised model (same for every framework)."""
     from helpers.data import make_moons
     from helpers.mlp import MLP
@@ -97,6 +103,7 @@ def make_problem(name: str):
         output=spec["output"],
         init="he_normal" if spec["activation"] == "relu" else "xavier_uniform",
         seed=SEED,
+        dtype=dtype,
     )
     return model, X, y
 
@@ -142,8 +149,8 @@ def helpers_loop(model, X, t, lr: float, epochs: int) -> None:
     each time and page-fault them in again, which costs the large network about a third more.)
     """
     for _ in range(epochs):
-        _, cache = model._forward(X)
-        grads = model._backward(cache, t, input_grad=False)
+        _, cache = model._forward(X, reuse=True)
+        grads = model._backward(cache, t, input_grad=False, reuse=True)
         model.step(grads, lr)
 
 
@@ -188,11 +195,15 @@ def worker_helpers(quick: bool) -> dict:
     for name, spec in NETS.items():
         epochs, repeats = plan(name, quick)
         lr = spec["lr"]
-        model, X, y = make_problem(name)
-        t = model.check_targets(y, X.shape[0])
+        steps = {}
+        for dtype, label in (("float64", "loop"), ("float32", "loop32")):
+            model, X, y = make_problem(name, dtype)
+            X, t = model.as_input(X), model.check_targets(y, X.shape[0])
 
-        def run_loop(model=model, X=X, t=t, lr=lr, n=epochs):
-            helpers_loop(model, X, t, lr, n)
+            def run_loop(model=model, X=X, t=t, lr=lr, n=epochs):
+                helpers_loop(model, X, t, lr, n)
+
+            steps[label] = (run_loop, epochs)
 
         # train(epochs=E) records E + 1 rows and takes E steps: its time per epoch is time / E
         tmodel, tX, ty = make_problem(name)
@@ -200,7 +211,8 @@ def worker_helpers(quick: bool) -> dict:
         def run_train(model=tmodel, X=tX, y=ty, lr=lr, n=epochs):
             train(model, X, y, epochs=n, lr=lr)
 
-        best = best_times({"loop": (run_loop, epochs), "train": (run_train, epochs)}, repeats)
+        steps["train"] = (run_train, epochs)
+        best = best_times(steps, repeats)
         for k, v in best.items():
             out[f"{name}/{k}"] = v
     return out
@@ -272,12 +284,14 @@ def worker_torch(quick: bool, threads: int) -> dict:
 # ---------------------------------------------------------------------------------------- driver
 
 
-def child(kind: str, threads: int, quick: bool) -> dict | None:
+def child(kind: str, threads: int, quick: bool, python: str = sys.executable) -> dict | None:
     """Run one worker in a fresh interpreter with ``threads`` BLAS/OpenMP threads."""
     env = dict(os.environ)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", kind, "--threads", str(threads)]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    cmd = [python, os.path.abspath(__file__), "--worker", kind, "--threads", str(threads)]
     if quick:
         cmd.append("--quick")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
@@ -309,22 +323,23 @@ def table(threads: int, ours: dict, theirs: dict | None) -> list[str]:
     """The printed table for one thread count, and the verdict lines under it."""
     lines = [f"threads per framework: {threads}   ({ours['blas']})"]
     head = (
-        f"{'network':<36} {'helpers loop':>13} {'helpers train()':>16} "
-        f"{'torch f64':>11} {'torch f32':>11} {'loop/f64':>9} {'loop/f32':>9} {'goal':>7}"
+        f"{'network':<36} {'helpers f64':>12} {'helpers f32':>12} {'train() f64':>12} "
+        f"{'torch f64':>11} {'torch f32':>11} {'f64 ratio':>9} {'f32 ratio':>9} {'goal':>6}"
     )
     lines += [head, "-" * len(head)]
     verdicts = []
     for name, spec in NETS.items():
         label = "-".join(map(str, spec["sizes"])) + f" {spec['activation']}/{spec['output']}"
         label += f", n={spec['n']}"
-        loop, tr = ours[f"{name}/loop"], ours[f"{name}/train"]
+        loop, loop32, tr = ours[f"{name}/loop"], ours[f"{name}/loop32"], ours[f"{name}/train"]
         f64 = theirs[f"{name}/torch_f64"] if theirs else None
         f32 = theirs[f"{name}/torch_f32"] if theirs else None
         r64 = f"{loop / f64:.2f}x" if f64 else "-"
-        r32 = f"{loop / f32:.2f}x" if f32 else "-"
+        r32 = f"{loop32 / f32:.2f}x" if f32 else "-"
         lines.append(
-            f"{label:<36} {fmt_ms(loop):>13} {fmt_ms(tr):>16} {fmt_ms(f64):>11} "
-            f"{fmt_ms(f32):>11} {r64:>9} {r32:>9} {'<=' + format(GOALS[name], 'g') + 'x':>7}"
+            f"{label:<36} {fmt_ms(loop):>12} {fmt_ms(loop32):>12} {fmt_ms(tr):>12} "
+            f"{fmt_ms(f64):>11} {fmt_ms(f32):>11} {r64:>9} {r32:>9} "
+            f"{'<=' + format(GOALS[name], 'g') + 'x':>6}"
         )
         line = f"  {label}: train() costs {tr / loop:.1f}x the plain loop"
         faults = f"{ours[f'{name}/loop/faults']:.0f}"
@@ -332,10 +347,10 @@ def table(threads: int, ours: dict, theirs: dict | None) -> list[str]:
             faults += f" (torch float64: {theirs[f'{name}/torch_f64/faults']:.0f})"
         line += f"; page faults per epoch {faults}"
         if f64:
-            met = "met" if loop / f64 <= GOALS[name] else "NOT met"
+            met = ["met" if r <= GOALS[name] else "NOT met" for r in (loop / f64, loop32 / f32)]
             gap = theirs[f"{name}/check"]
             line += (
-                f"; helpers/torch float64 = {loop / f64:.2f} (goal <= {GOALS[name]:g}: {met}); "
+                f"; goal <= {GOALS[name]:g}: float64 {met[0]}, float32 {met[1]}; "
                 f"losses equal torch's to {gap:.0e}"
             )
             if gap > SAME_LOSS:
@@ -354,6 +369,11 @@ def main() -> int:
     )
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per setting")
     parser.add_argument("--quick", action="store_true", help="one round, fewer repeats")
+    parser.add_argument(
+        "--torch-python",
+        default=sys.executable,
+        help="the Python interpreter that runs PyTorch (default: this one)",
+    )
     parser.add_argument("--worker", choices=["helpers", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     cores = os.cpu_count() or 1
@@ -367,7 +387,7 @@ def main() -> int:
 
     thread_counts = args.threads or sorted({1, cores})
     rounds = 1 if args.quick else max(args.rounds, 1)
-    has_torch = importlib.util.find_spec("torch") is not None
+    has_torch = _can_import_torch(args.torch_python)
     results = {}
     for threads in thread_counts:
         ours = theirs = None
@@ -377,7 +397,7 @@ def main() -> int:
                 return 1
             ours = merge(ours, new)
             if has_torch:
-                new = child("torch", threads, args.quick)
+                new = child("torch", threads, args.quick, args.torch_python)
                 theirs = merge(theirs, new) if new is not None else theirs
         results[threads] = (ours, theirs)
 
@@ -404,12 +424,21 @@ def main() -> int:
     print()
     if not has_torch:
         print(
-            "PyTorch is not importable from this interpreter: helpers figures only. To compare, "
-            "run this script with a Python that has both torch and helpers installed."
+            "PyTorch is not importable by the interpreter given: helpers figures only. To "
+            "compare, pass --torch-python with an interpreter that has torch and numpy."
         )
-    else:
-        print("helpers computes in float64 only; torch float32 is shown for reference.")
     return 0
+
+
+def _can_import_torch(python: str) -> bool:
+    """True if ``python`` can import torch (this interpreter is asked without a child)."""
+    if os.path.abspath(python) == os.path.abspath(sys.executable):
+        return importlib.util.find_spec("torch") is not None
+    try:
+        proc = subprocess.run([python, "-c", "import torch"], capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
 
 
 if __name__ == "__main__":

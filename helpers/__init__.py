@@ -1,11 +1,17 @@
 """initlab helpers: the numpy code behind the weight-initialisation notebooks.
 
-Modules (data flows one way, left to right)::
+Modules (data flows one way: a module imports only from the rows above it, and from names to
+its left in its own row)::
 
-    data -> init, activations, mlp, train -> diagnostics, theory -> plotting -> widgets
+    data, activations, init                  datasets, activation functions, schemes
+    mlp (_kernels, _structs, _targets)       the network: forward, backward, parameters
+    theory, diagnostics                      what theory predicts, what a network measures
+    guard, train, batched                    gradient descent (one run, or seeds stacked)
+    lessons, checks                          the notebooks' experiments, exercise feedback
+    plotting                                 artists from numbers (it never trains)
+    explorers (widgets)                      controls that re-run the numbers, update artists
 
 ``theory`` holds every theory line the notebooks and explorers draw; it imports no widget.
-
 Import what you need, for example ``from helpers.mlp import MLP``.
 """
 

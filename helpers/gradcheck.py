@@ -33,6 +33,7 @@ def numerical_gradients(model, X, y, *, eps: float = 1e-5) -> tuple[list, list]:
     Each parameter is nudged by +-eps in turn and restored exactly afterwards.
     """
     eps = _validate.real(eps, "eps", positive=True)
+    _float64_only(model)
     X = _validate.matrix(X, "X", n_cols=model.sizes[0])
     t = model.check_targets(y, X.shape[0])
 
@@ -65,9 +66,19 @@ def check_gradients(model, X, y, *, eps: float = 1e-5) -> float:
     sigmoid net.) For ReLU nets keep every pre-activation further than ``eps`` from the kink at
     0, or the finite difference straddles it and the check fails for a reason that is not a bug.
     """
+    _float64_only(model)
     _, cache = model.forward(X)
     grads = model.backward(cache, y)
     num_dW, num_db = numerical_gradients(model, X, y, eps=eps)
     errors = [rel_error(a, n) for a, n in zip(grads.dW, num_dW)]
     errors += [rel_error(a, n) for a, n in zip(grads.db, num_db)]
     return max(errors)
+
+
+def _float64_only(model) -> None:
+    dtype = getattr(model, "dtype", np.float64)
+    if dtype != np.float64:
+        raise ValueError(
+            f"gradient checks need a float64 model (central differences in {dtype} are too "
+            f"coarse); check model.astype('float64') instead of this {dtype} model"
+        )

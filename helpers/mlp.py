@@ -12,13 +12,11 @@ entry per layer *including the input layer*, so that ``cache.post[l]`` is ``A_l`
 
 from __future__ import annotations
 
-import numbers
-from dataclasses import dataclass
-
 import numpy as np
 
-from . import _validate, activations
+from . import _kernels, _targets, _validate, activations
 from . import init as schemes
+from ._structs import DTYPES, Cache, Gradients, check_dtype, check_seed, check_sizes
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
 """Output layers and their losses: sigmoid + binary cross-entropy, softmax + cross-entropy with
@@ -27,69 +25,6 @@ integer labels, linear + half mean squared error."""
 BIAS_MODES = ("zeros", "normal", "uniform", "torch")
 """String values of ``bias``: ``zeros``; ``normal`` N(0, bias_scale^2); ``uniform``
 U(-bias_scale, bias_scale); ``torch`` U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as ``nn.Linear`` does."""
-
-
-@dataclass
-class Cache:
-    """What the forward pass keeps for the backward pass.
-
-    Attributes
-    ----------
-    pre : list of ndarray
-        ``pre[l]`` is ``Z_l`` with shape ``(n, sizes[l])``; ``pre[0]`` is ``X``.
-    post : list of ndarray
-        ``post[l]`` is ``A_l = f_l(Z_l)``; ``post[0]`` is ``X``; ``post[L]`` is the output.
-    """
-
-    pre: list
-    post: list
-
-    @property
-    def logits(self) -> np.ndarray:
-        """The output layer's pre-activations ``Z_L``, shape ``(n, sizes[-1])``."""
-        return self.pre[-1]
-
-
-@dataclass
-class Gradients:
-    """Gradients of the mean loss.
-
-    Attributes
-    ----------
-    dW : list of ndarray
-        ``dW[i]`` has the shape of ``weights[i]`` (the weights of layer ``i + 1``).
-    db : list of ndarray
-        ``db[i]`` has the shape of ``biases[i]``.
-    delta : list of ndarray
-        ``delta[l] = dLoss/dZ_l``, shape ``(n, sizes[l])``, for ``l = 0..L``; ``delta[0]`` is the
-        gradient with respect to the input ``X`` (the input layer has no activation), or ``None``
-        when the backward pass was asked not to compute it (``input_grad=False``).
-    dA : list of ndarray
-        ``dA[l] = dLoss/dA_l`` for ``l = 0..L-1``: the gradient that reaches the outputs of layer
-        ``l``'s units (for a hidden layer, "the gradient reaching each hidden unit").
-        ``dA[L]`` is ``None``: the loss is differentiated with respect to the logits.
-    """
-
-    dW: list
-    db: list
-    delta: list
-    dA: list
-
-    @property
-    def dZ(self) -> list:
-        """Alias of :attr:`delta`."""
-        return self.delta
-
-
-def _check_sizes(sizes) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 1]; got {sizes!r}")
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(
-            f"sizes needs at least an input and an output width, e.g. [2, 16, 1]; got {sizes!r}"
-        )
-    return [_validate.positive_int(s, f"sizes[{i}] (a layer width)") for i, s in enumerate(sizes)]
 
 
 class MLP:
@@ -115,6 +50,10 @@ class MLP:
         Spread of the random bias modes ``normal`` and ``uniform``.
     seed : int, default 0
         Seeds the ``numpy.random.Generator`` that draws the parameters.
+    dtype : str or numpy dtype, default "float64"
+        One of :data:`DTYPES`. The parameters are drawn in float64 (the same numbers for every
+        dtype) and rounded to ``dtype``; inputs are converted to it and every array of the
+        forward and backward pass has it. Losses are returned as Python floats.
     """
 
     def __init__(
@@ -128,8 +67,10 @@ class MLP:
         bias: float | str = 0.0,
         bias_scale: float = 0.1,
         seed: int = 0,
+        dtype="float64",
     ):
-        self.sizes = _check_sizes(sizes)
+        self.sizes = check_sizes(sizes)
+        self.dtype = check_dtype(dtype)
         self.activation = activations.check_activation(activation)
         self.output = _validate.choice(output, OUTPUTS, "output")
         if self.output == "sigmoid" and self.sizes[-1] != 1:
@@ -190,7 +131,7 @@ class MLP:
             synonyms=schemes.SYNONYMS,
         )
         scale = _validate.real(self.scale if scale is None else scale, "scale", minimum=0.0)
-        seed = _seed(self.seed if seed is None else seed)
+        seed = check_seed(self.seed if seed is None else seed)
         bias = self.bias if bias is None else bias
         if isinstance(bias, str):
             bias = _validate.choice(bias, BIAS_MODES, "bias mode")
@@ -204,10 +145,10 @@ class MLP:
         rng = np.random.default_rng(self.seed)
         self.weights, self.biases = [], []
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
-            self.weights.append(
-                schemes.initialize(self.init, fan_in, fan_out, scale=self.scale, rng=rng)
-            )
-            self.biases.append(self._draw_bias(fan_in, fan_out, rng))
+            W = schemes.initialize(self.init, fan_in, fan_out, scale=self.scale, rng=rng)
+            b = self._draw_bias(fan_in, fan_out, rng)
+            self.weights.append(W.astype(self.dtype, copy=False))
+            self.biases.append(b.astype(self.dtype, copy=False))
         return self
 
     def _draw_bias(self, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
@@ -231,18 +172,47 @@ class MLP:
 
     def copy(self) -> MLP:
         """An independent copy (same settings, copied parameters)."""
+        return self.astype(self.dtype)
+
+    def astype(self, dtype) -> MLP:
+        """An independent copy whose parameters are converted to ``dtype`` (one of
+        :data:`DTYPES`); ``astype("float64")`` of a float32 model is what a gradient check
+        needs."""
+        dtype = check_dtype(dtype)
         new = object.__new__(MLP)
         new.__dict__.update(self.__dict__)
-        new.weights = [W.copy() for W in self.weights]
-        new.biases = [b.copy() for b in self.biases]
+        new.__dict__.pop("_buffers", None)  # a copy has its own work arrays
+        new.__dict__.pop("_step_buffers", None)
+        new.dtype = dtype
+        new.weights = [np.array(W, dtype=dtype) for W in self.weights]
+        new.biases = [np.array(b, dtype=dtype) for b in self.biases]
         new.sizes = list(self.sizes)
         return new
+
+    def as_input(self, X: np.ndarray) -> np.ndarray:
+        """``X`` (already checked) in the model's dtype: ``X`` itself for float64."""
+        if X.dtype == self.dtype:
+            return X
+        big, top = float(np.max(np.abs(X))) if X.size else 0.0, float(np.finfo(self.dtype).max)
+        if big > top:
+            raise ValueError(
+                f"X has values up to {big:g}, beyond the range of {self.dtype.name} "
+                f"(largest {top:g}); use a float64 model or rescale X"
+            )
+        return X.astype(self.dtype)
+
+    def release_buffers(self) -> None:
+        """Hand back the work arrays of ``reuse=True`` passes (made again on the next one)."""
+        self.__dict__.pop("_buffers", None)
+        self.__dict__.pop("_step_buffers", None)
 
     def __repr__(self) -> str:
         bias = self.bias if isinstance(self.bias, str) else f"{self.bias:g}"
         return (
             f"MLP(sizes={self.sizes}, activation={self.activation!r}, output={self.output!r}, "
-            f"init={self.init!r}, scale={self.scale:g}, bias={bias!r}, seed={self.seed}; "
+            f"init={self.init!r}, scale={self.scale:g}, bias={bias!r}, seed={self.seed}"
+            + ("" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}")
+            + "; "
             f"{self.n_params} parameters)"
         )
 
@@ -269,25 +239,28 @@ class MLP:
         """
         return self._forward(_validate.matrix(X, "X", n_cols=self.sizes[0]))
 
-    def _forward(self, X: np.ndarray):
-        """:meth:`forward` without the input check (``X`` already float64, finite, right width)."""
-        pre, post = [X], [X]
-        f = activations.ACTIVATIONS[self.activation][0]
-        A = X
-        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
-            Z = A @ W
-            Z += b  # in place: one temporary fewer than A @ W + b, the same numbers
-            if l < self.n_layers:
-                A = f(Z)
-            elif self.output == "sigmoid":
-                A = activations.sigmoid(Z)
-            elif self.output == "softmax":
-                A = activations.softmax(Z)
-            else:
-                A = Z
-            pre.append(Z)
-            post.append(A)
-        return A, Cache(pre=pre, post=post)
+    def _forward(self, X: np.ndarray, *, reuse: bool = False):
+        """:meth:`forward` without the input check (``X`` already finite, right width).
+
+        ``reuse=True`` writes into the model's work arrays for this batch size (see
+        :mod:`helpers._kernels`): no fresh memory, but the returned cache is overwritten by the
+        next ``reuse=True`` pass. :func:`helpers.train.train` uses it; keep the default when
+        the cache must outlive the next pass.
+        """
+        X = self.as_input(X)
+        pre, post = _kernels.forward(self, X, self._workspace(X.shape[0]) if reuse else None)
+        return post[-1], Cache(pre=pre, post=post)
+
+    def _workspace(self, n: int) -> _kernels.Workspace:
+        """The work arrays for batches of ``n`` samples (made on first use, at most a few)."""
+        buffers = self.__dict__.setdefault("_buffers", {})
+        key = (n, tuple(self.sizes), self.dtype, ())
+        ws = buffers.get(n)
+        if ws is None or ws.key != key:
+            if len(buffers) >= 4:
+                buffers.clear()
+            ws = buffers[n] = _kernels.Workspace(n, self.sizes, self.dtype)
+        return ws
 
     def predict_proba(self, X) -> np.ndarray:
         """Output of the network: shape (n,) for a sigmoid output, (n, k) otherwise."""
@@ -306,52 +279,10 @@ class MLP:
     # ------------------------------------------------------------------ loss
     def check_targets(self, y, n: int) -> np.ndarray:
         """Validate targets for ``n`` samples against the output layer; return them shaped
-        ``(n, 1)`` (sigmoid), ``(n,)`` int (softmax) or ``(n, k)`` (linear)."""
-        try:
-            arr = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"y must be a numeric array; got {type(y).__name__}") from exc
-        k = self.sizes[-1]
-        if arr.ndim == 2 and arr.shape[1] == 1 and self.output != "softmax":
-            arr = arr[:, 0] if k == 1 else arr
-        if arr.ndim == 0 or arr.shape[0] != n:
-            raise ValueError(f"y must have one entry per sample ({n}); got shape {arr.shape}")
-        if not np.all(np.isfinite(arr)):
-            raise ValueError("y must be finite; it contains NaN or inf")
-        if self.output == "sigmoid":
-            if arr.ndim != 1:
-                raise ValueError(f"a sigmoid output needs y of shape ({n},); got {arr.shape}")
-            if arr.min() < 0 or arr.max() > 1:
-                raise ValueError(
-                    "a sigmoid output needs labels 0/1 (or probabilities in [0, 1]); "
-                    f"got values from {arr.min():g} to {arr.max():g}"
-                )
-            return arr[:, None]
-        if self.output == "softmax":
-            if arr.ndim != 1:
-                raise ValueError(
-                    f"a softmax output needs integer class labels of shape ({n},); got {arr.shape}"
-                )
-            fractional = np.flatnonzero(arr != np.round(arr))
-            if fractional.size:
-                i = int(fractional[0])
-                raise ValueError(
-                    f"a softmax output with {k} units needs integer class labels 0..{k - 1}; "
-                    f"got the non-integer label {arr[i]:g} at index {i}"
-                )
-            if arr.min() < 0 or arr.max() > k - 1:
-                raise ValueError(
-                    f"a softmax output with {k} units needs integer labels 0..{k - 1}; "
-                    f"got values from {arr.min():g} to {arr.max():g}"
-                )
-            return arr.astype(np.intp)
-        if arr.ndim == 1:
-            arr = arr[:, None]
-        if arr.ndim != 2 or arr.shape[1] != k:
-            raise ValueError(
-                f"a linear output with {k} units needs y of shape ({n}, {k}); got {arr.shape}"
-            )
-        return arr
+        ``(n, 1)`` (sigmoid), ``(n,)`` int (softmax) or ``(n, k)`` (linear), real targets in the
+        model's dtype."""
+        t = _targets.check_targets(self.output, self.sizes[-1], y, n)
+        return t if self.output == "softmax" else t.astype(self.dtype, copy=False)
 
     def loss_from_cache(self, cache: Cache, y) -> float:
         """Mean loss of the outputs stored in ``cache`` (no second forward pass)."""
@@ -417,18 +348,20 @@ class MLP:
             cache, self.check_targets(y, cache.post[0].shape[0]), input_grad=input_grad
         )
 
-    def _backward(self, cache: Cache, t: np.ndarray, *, input_grad: bool = True) -> Gradients:
-        """:meth:`backward` with targets already checked by :meth:`check_targets`."""
-        n = cache.post[0].shape[0]
-        out = cache.post[-1]
-        # Every output/loss pair here has dLoss/dZ_L = (output - target) / n.
-        if self.output == "softmax":
-            dZ = out.copy()
-            dZ[np.arange(n), t] -= 1.0
-            dZ /= n
-        else:
-            dZ = (out - t) / n
-        return self.backward_from_delta(cache, dZ, input_grad=input_grad)
+    def _backward(
+        self, cache: Cache, t: np.ndarray, *, input_grad: bool = True, reuse: bool = False
+    ) -> Gradients:
+        """:meth:`backward` with targets already checked by :meth:`check_targets`.
+
+        Every output/loss pair here has ``dLoss/dZ_L = (output - target) / n``. ``reuse=True``
+        writes into the work arrays, as :meth:`_forward` does.
+        """
+        ws = self._workspace(cache.post[0].shape[0]) if reuse else None
+        dZ = _kernels.output_delta(self, cache.post[-1], t, ws)
+        if ws is None:
+            return self.backward_from_delta(cache, dZ, input_grad=input_grad)
+        dW, db, delta, dA = _kernels.backward(self, cache.post, cache.pre, dZ, input_grad, ws)
+        return Gradients(dW=dW, db=db, delta=delta, dA=dA)
 
     def backward_from_delta(self, cache: Cache, dZ_out, *, input_grad: bool = True) -> Gradients:
         """Backpropagate a given ``dLoss/dZ_L`` (shape ``(n, sizes[-1])``) through the network.
@@ -437,39 +370,23 @@ class MLP:
         signal backwards to study the backward pass on its own. ``input_grad=False`` skips
         ``delta[0]`` and ``dA[0]`` (left ``None``), as in :meth:`backward`.
         """
-        L = self.n_layers
-        dprime = activations.ACTIVATIONS[self.activation][1]
-        delta: list = [None] * (L + 1)
-        dA: list = [None] * (L + 1)
-        dW: list = [None] * L
-        db: list = [None] * L
-        dZ = np.asarray(dZ_out, dtype=np.float64)
-        delta[L] = dZ
-        for l in range(L, 0, -1):
-            W = self.weights[l - 1]
-            dW[l - 1] = cache.post[l - 1].T @ dZ
-            db[l - 1] = dZ.sum(axis=0)
-            if l == 1 and not input_grad:
-                break
-            dA_prev = dZ @ W.T
-            dA[l - 1] = dA_prev
-            if l - 1 >= 1:
-                dZ = dA_prev * dprime(cache.pre[l - 1])
-            else:
-                dZ = dA_prev  # the input layer: Z_0 = A_0 = X
-            delta[l - 1] = dZ
+        dZ = np.asarray(dZ_out, dtype=self.dtype)
+        dW, db, delta, dA = _kernels.backward(self, cache.post, cache.pre, dZ, input_grad)
         return Gradients(dW=dW, db=db, delta=delta, dA=dA)
 
     def step(self, grads: Gradients, lr: float) -> None:
         """One gradient-descent update, in place: ``W -= lr * dW``, ``b -= lr * db``."""
         for W, b, gW, gb in zip(self.weights, self.biases, grads.dW, grads.db):
-            W -= lr * gW
-            b -= lr * gb
+            W -= np.multiply(gW, lr, out=self._scratch_like(W))
+            b -= np.multiply(gb, lr, out=self._scratch_like(b))
+
+    def _scratch_like(self, a: np.ndarray) -> np.ndarray:
+        """A reusable array of ``a``'s shape and dtype (for ``lr * dW`` in :meth:`step`)."""
+        store = self.__dict__.setdefault("_step_buffers", {})
+        key = (a.shape, a.dtype)
+        if key not in store:
+            store[key] = np.empty(a.shape, a.dtype)
+        return store[key]
 
 
-def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be a non-negative integer; got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed}")
-    return int(seed)
+__all__ = ["BIAS_MODES", "DTYPES", "MLP", "OUTPUTS", "Cache", "Gradients"]

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _validate, diagnostics
+from . import _validate, diagnostics, guard
+
+LAYER_RECORDS = ("grad_norm", "act_std", "saturated", "dead", "spread")
+"""The per-layer diagnostics :func:`train` can record (its ``record`` argument)."""
 
 
 @dataclass
@@ -41,8 +44,10 @@ class History:
     epochs : int
         Epochs completed (``len(loss) - 1``).
     diverged : bool
-        True when the loss or a parameter stopped being finite; training stopped there and
-        ``diverged_at`` is the epoch at which it was seen.
+        True when the run was about to leave the range of floating-point numbers (see
+        :mod:`helpers.guard`): training stopped before the step that would have overflowed, the
+        model keeps its last state, and ``diverged_at`` is the first epoch not recorded
+        (0 if the initial network itself was out of range; then no row is recorded).
     stopped : bool
         True when the callback asked to stop or the run was interrupted (Ctrl-C / the stop button).
     """
@@ -65,15 +70,18 @@ class History:
 
     @property
     def epochs(self) -> int:
-        return len(self.loss) - 1
+        """Epochs completed: ``len(loss) - 1`` (0 for a run that diverged before its first row)."""
+        return max(len(self.loss) - 1, 0)
 
     @property
     def final_loss(self) -> float:
-        return float(self.loss[-1])
+        """The last recorded loss; nan if no row was recorded (diverged at epoch 0)."""
+        return float(self.loss[-1]) if len(self.loss) else float("nan")
 
     @property
     def final_accuracy(self) -> float:
-        return float(self.accuracy[-1])
+        """The last recorded accuracy; nan if no row was recorded."""
+        return float(self.accuracy[-1]) if len(self.accuracy) else float("nan")
 
     def epochs_to(self, target_loss: float) -> int | None:
         """First epoch whose loss is at most ``target_loss``, or None if never reached."""
@@ -89,8 +97,79 @@ class History:
         )
 
 
-def _finite(*arrays) -> bool:
-    return all(np.all(np.isfinite(a)) for a in arrays)
+def record_names(record=None, record_layers: bool = True) -> tuple[str, ...]:
+    """The per-layer diagnostics to record, checked: a subset of :data:`LAYER_RECORDS`.
+
+    ``record=None`` means all of them (or none with ``record_layers=False``); a string or a
+    sequence of names picks some, in any order.
+    """
+    if not isinstance(record_layers, bool):
+        raise TypeError(f"record_layers must be True or False; got {record_layers!r}")
+    if record is None:
+        return LAYER_RECORDS if record_layers else ()
+    if not record_layers:
+        raise ValueError("give either record=... or record_layers=False, not both")
+    if isinstance(record, str):
+        record = (record,)
+    try:
+        names = [_validate.choice(r, LAYER_RECORDS, "record entry") for r in record]
+    except TypeError as exc:
+        if not hasattr(record, "__iter__"):
+            raise TypeError(
+                f"record must be a name or a sequence of names from {', '.join(LAYER_RECORDS)}; "
+                f"got {record!r}"
+            ) from exc
+        raise
+    return tuple(r for r in LAYER_RECORDS if r in names)
+
+
+def layer_row(model, cache, grads, what) -> dict:
+    """The per-layer diagnostics ``what`` of one epoch: name -> list of per-layer values."""
+    hidden = range(1, model.n_layers)
+    act = model.activation
+    row = {}
+    if "grad_norm" in what:
+        row["grad_norm"] = [diagnostics.norm(g) for g in grads.dW]
+    if "act_std" in what:
+        row["act_std"] = [diagnostics.std(cache.post[l]) for l in hidden]
+    if "saturated" in what:
+        row["saturated"] = [diagnostics.saturated_fraction(cache.pre[l], act) for l in hidden]
+    if "dead" in what:
+        row["dead"] = [
+            diagnostics.dead_fraction(cache.pre[l]) if act == "relu" else 0.0 for l in hidden
+        ]
+    if "spread" in what:
+        row["spread"] = [diagnostics.unit_spread(model.weights[l - 1]) for l in hidden]
+    return row
+
+
+def make_history(rows: list, L: int, *, val: bool, **flags) -> History:
+    """A :class:`History` from the complete rows of a run (each a dict of one epoch's values).
+
+    Diagnostics that no row holds are filled with NaN, with the documented shapes.
+    """
+    k = len(rows)
+
+    def arr(key, width):
+        if k and key in rows[0]:
+            return np.array([r[key] for r in rows], dtype=np.float64).reshape(k, width)
+        return np.full((k, width), np.nan)
+
+    def col(key):
+        return np.array([r[key] for r in rows], dtype=np.float64)
+
+    return History(
+        loss=col("loss"),
+        accuracy=col("accuracy"),
+        grad_norm=arr("grad_norm", L),
+        act_std=arr("act_std", L - 1),
+        saturated=arr("saturated", L - 1),
+        dead=arr("dead", L - 1),
+        spread=arr("spread", L - 1),
+        val_loss=col("val_loss") if val else None,
+        val_accuracy=col("val_accuracy") if val else None,
+        **flags,
+    )
 
 
 def train(
@@ -106,6 +185,7 @@ def train(
     X_val=None,
     y_val=None,
     record_layers: bool = True,
+    record=None,
 ) -> History:
     """Train ``model`` in place with plain gradient descent and record per-epoch diagnostics.
 
@@ -130,17 +210,33 @@ def train(
         Held-out data whose loss and accuracy are recorded too.
     record_layers : bool, default True
         False skips the per-layer diagnostics (``grad_norm``, ``act_std``, ``saturated``,
-        ``dead``, ``spread`` are then filled with NaN) and records only the loss and accuracy:
-        about three times faster, for long runs and sweeps over many seeds.
+        ``dead``, ``spread`` are then NaN): about three times faster, for long runs and sweeps.
+    record : str or sequence of str, optional
+        Record only these per-layer diagnostics (from :data:`LAYER_RECORDS`, e.g.
+        ``record=("spread",)``), the others NaN; default all. Nothing else depends on it.
 
     Returns
     -------
     History
 
-    Divergence (an overflowing loss or parameters) ends the run quietly with
-    ``history.diverged = True``; numpy's overflow warnings are silenced inside the loop because
-    they are reported this way instead.
+    A run that is about to overflow (a learning rate or weight scale too large) ends quietly
+    before the step that would overflow, with ``history.diverged = True`` (see
+    :mod:`helpers.guard`); no floating-point warning is raised at any setting.
     """
+    what = record_names(record, record_layers)
+    X, t, epochs, lr, batch_size, rng, val = _check_run(
+        model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val
+    )
+    g = guard.Guard(model, X, t, [val] if val else [])
+    start, rows = time.perf_counter(), []
+    flags = _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows)
+    seconds = time.perf_counter() - start
+    return make_history(rows, model.n_layers, val=val is not None, lr=lr, seconds=seconds, **flags)
+
+
+def _check_run(model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val):
+    """:func:`train`'s arguments, checked: ``(X, t, epochs, lr, batch_size, rng, val)``, the
+    inputs in the model's dtype."""
     X = _validate.matrix(X, "X", n_cols=model.sizes[0])
     t = model.check_targets(y, X.shape[0])
     epochs = _validate.positive_int(epochs, "epochs", minimum=0)
@@ -150,99 +246,62 @@ def train(
     rng = np.random.default_rng(_validate.positive_int(seed, "seed", minimum=0))
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(epoch, loss); got {callback!r}")
-    has_val = X_val is not None or y_val is not None
-    if has_val:
+    val = None
+    if X_val is not None or y_val is not None:
         if X_val is None or y_val is None:
             raise ValueError("give both X_val and y_val, or neither")
         X_val = _validate.matrix(X_val, "X_val", n_cols=model.sizes[0])
-        t_val = model.check_targets(y_val, X_val.shape[0])
+        val = (model.as_input(X_val), model.check_targets(y_val, X_val.shape[0]))
+    if batch_size is not None and batch_size >= X.shape[0]:
+        batch_size = None
+    return model.as_input(X), t, epochs, lr, batch_size, rng, val
 
-    hidden = range(1, model.n_layers)
-    rec: dict[str, list] = {
-        k: [] for k in ("loss", "acc", "g", "std", "sat", "dead", "spr", "vl", "va")
-    }
-    diverged_at = None
-    stopped = False
-    start = time.perf_counter()
+
+def _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows) -> dict:
+    """The epochs of :func:`train`: appends one complete row per epoch to ``rows``."""
+    diverged_at, stopped = None, False
     n = X.shape[0]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        try:
-            for epoch in range(epochs + 1):
-                _, cache = model._forward(X)
-                loss = model._loss(cache, t)
-                grads = model._backward(cache, t, input_grad=False)
-                if not (np.isfinite(loss) and _finite(*grads.dW, *grads.db)):
-                    diverged_at = epoch
-                    break
-                rec["loss"].append(loss)
-                rec["acc"].append(model._accuracy(cache, t))
-                if record_layers:
-                    act = model.activation
-                    rec["g"].append([diagnostics.norm(g) for g in grads.dW])
-                    rec["std"].append([diagnostics.std(cache.post[l]) for l in hidden])
-                    rec["sat"].append(
-                        [diagnostics.saturated_fraction(cache.pre[l], act) for l in hidden]
-                    )
-                    rec["dead"].append(
-                        [
-                            diagnostics.dead_fraction(cache.pre[l]) if act == "relu" else 0.0
-                            for l in hidden
-                        ]
-                    )
-                    rec["spr"].append(
-                        [diagnostics.unit_spread(model.weights[l - 1]) for l in hidden]
-                    )
-                if has_val:
-                    _, vcache = model._forward(X_val)
-                    rec["vl"].append(model._loss(vcache, t_val))
-                    rec["va"].append(model._accuracy(vcache, t_val))
-                if callback is not None and callback(epoch, loss) is False:
-                    stopped = epoch < epochs
-                    break
-                if epoch == epochs:
-                    break
-                if batch_size is None or batch_size >= n:
-                    model.step(grads, lr)
-                else:
-                    order = rng.permutation(n)
-                    for i in range(0, n, batch_size):
-                        idx = order[i : i + batch_size]
-                        _, bcache = model._forward(X[idx])
-                        model.step(model._backward(bcache, t[idx], input_grad=False), lr)
-                if not _finite(*model.weights, *model.biases):
+    try:
+        if not g.check_state(model.weights, model.biases):
+            diverged_at = 0
+        for epoch in range(epochs + 1 if diverged_at is None else 0):
+            _, cache = model._forward(X, reuse=True)
+            loss = model._loss(cache, t)
+            grads = model._backward(cache, t, input_grad=False, reuse=True)
+            row = {"loss": loss, "accuracy": model._accuracy(cache, t)}
+            row.update(layer_row(model, cache, grads, what))
+            if val is not None:
+                _, vcache = model._forward(val[0])
+                row["val_loss"] = model._loss(vcache, val[1])
+                row["val_accuracy"] = model._accuracy(vcache, val[1])
+            rows.append(row)
+            if callback is not None and callback(epoch, loss) is False:
+                stopped = epoch < epochs
+                break
+            if epoch == epochs:
+                break
+            if batch_size is None:
+                if not g.check_step(model.weights, model.biases, grads.dW, grads.db, lr):
                     diverged_at = epoch + 1
                     break
-        except KeyboardInterrupt:
-            stopped = True
+                model.step(grads, lr)
+            elif not _minibatch_epoch(model, X, t, batch_size, rng.permutation(n), lr, g):
+                diverged_at = epoch + 1
+                break
+    except KeyboardInterrupt:
+        stopped = True
+    finally:
+        model.release_buffers()  # a large data set's work arrays are not kept after the run
+    return {"diverged": diverged_at is not None, "diverged_at": diverged_at, "stopped": stopped}
 
-    # An interrupt (Ctrl-C, the stop button) can land between two appends of one row: keep the
-    # rows that are complete, so that every array of the History has the same length.
-    keys = ["loss", "acc"] + (["g", "std", "sat", "dead", "spr"] if record_layers else [])
-    keys += ["vl", "va"] if has_val else []
-    rows = min(len(rec[k]) for k in keys)
-    for k in keys:
-        del rec[k][rows:]
 
-    L = model.n_layers
-
-    def arr(key, width):
-        if not record_layers:
-            return np.full((len(rec["loss"]), width), np.nan)
-        return np.array(rec[key], dtype=np.float64).reshape(len(rec["loss"]), width)
-
-    return History(
-        loss=np.array(rec["loss"]),
-        accuracy=np.array(rec["acc"]),
-        grad_norm=arr("g", L),
-        act_std=arr("std", L - 1),
-        saturated=arr("sat", L - 1),
-        dead=arr("dead", L - 1),
-        spread=arr("spr", L - 1),
-        val_loss=np.array(rec["vl"]) if has_val else None,
-        val_accuracy=np.array(rec["va"]) if has_val else None,
-        diverged=diverged_at is not None,
-        diverged_at=diverged_at,
-        stopped=stopped,
-        lr=lr,
-        seconds=time.perf_counter() - start,
-    )
+def _minibatch_epoch(model, X, t, batch_size, order, lr, g) -> bool:
+    """One epoch of minibatch steps in the given sample order; False if a step was refused."""
+    for i in range(0, X.shape[0], batch_size):
+        idx = order[i : i + batch_size]
+        _, bcache = model._forward(X[idx])
+        grads = model._backward(bcache, t[idx], input_grad=False)
+        if not g.check_step(model.weights, model.biases, grads.dW, grads.db, lr):
+            return False
+        model.step(grads, lr)
+    return True

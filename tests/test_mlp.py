@@ -387,3 +387,87 @@ def test_huge_logits_give_a_finite_classification_loss(moons):
     loss = run_strict(model, X, y)
     # the loss of a confidently wrong logit z is about |z|: finite and huge, not inf
     assert 1e200 < loss < np.inf
+
+
+# ---------------------------------------------------------------- float32 and work arrays
+
+
+def test_float32_model_end_to_end(moons):
+    from helpers import gradcheck
+    from helpers.train import train
+
+    X, y = moons
+    m64 = MLP([2, 8, 8, 1], activation="tanh", init="he_normal", bias="normal", seed=4)
+    m32 = MLP(
+        [2, 8, 8, 1], activation="tanh", init="he_normal", bias="normal", seed=4, dtype="float32"
+    )
+    assert "dtype='float32'" in repr(m32) and "dtype" not in repr(m64)
+    for a, b in zip(m64.get_params(), m32.get_params()):
+        assert b.dtype == np.float32
+        np.testing.assert_array_equal(b, a.astype(np.float32))  # the same draws, rounded
+    out, cache = m32.forward(X)
+    assert out.dtype == np.float32 and all(Z.dtype == np.float32 for Z in cache.pre)
+    g = m32.backward(cache, y)
+    assert all(d.dtype == np.float32 for d in g.dW + g.db + g.delta)
+    np.testing.assert_allclose(out, m64.forward(X)[0], rtol=1e-5)
+    assert m32.loss(X, y) == pytest.approx(m64.loss(X, y), rel=1e-5)
+    h = train(m32, X, y, epochs=100, lr=0.5)
+    assert not h.diverged and h.loss[-1] < 0.6 * h.loss[0]
+    assert all(W.dtype == np.float32 for W in m32.weights)
+    ref = train(m64, X, y, epochs=100, lr=0.5)
+    np.testing.assert_allclose(h.loss, ref.loss, rtol=1e-3)
+    with pytest.raises(ValueError, match="float64 model"):
+        gradcheck.check_gradients(m32, X[:8], y[:8])
+    assert gradcheck.check_gradients(m32.astype("float64"), X[:8], y[:8]) < 1e-6
+    assert m32.copy().dtype == np.float32
+
+
+@pytest.mark.parametrize("output, k", [("sigmoid", 1), ("softmax", 3), ("linear", 2)])
+def test_float32_for_every_activation_and_output(moons, output, k):
+    X, _ = moons
+    y = {"sigmoid": np.arange(64) % 2, "softmax": np.arange(64) % 3}.get(output, np.ones((64, 2)))
+    for act in activations.ACTIVATIONS:
+        m = MLP([2, 5, k], activation=act, output=output, dtype=np.float32)
+        _, cache = m.forward(X)
+        g = m.backward(cache, y)
+        m.step(g, 0.1)
+        assert all(p.dtype == np.float32 for p in m.get_params()), act
+        assert np.isfinite(m.loss(X, y))
+
+
+def test_bad_dtypes():
+    with pytest.raises(ValueError, match="dtype must be one of float64, float32; got 'float16'"):
+        MLP([2, 3, 1], dtype="float16")
+    with pytest.raises(TypeError, match="dtype must be one of"):
+        MLP([2, 3, 1], dtype="no such type")
+    with pytest.raises(ValueError, match="got 'int64'"):
+        MLP([2, 3, 1]).astype(int)
+
+
+@pytest.mark.parametrize("activation", list(activations.ACTIVATIONS))
+@pytest.mark.parametrize("output, k", [("sigmoid", 1), ("softmax", 3), ("linear", 2)])
+def test_work_arrays_give_the_same_numbers_and_are_reused(moons, activation, output, k):
+    X, _ = moons
+    y = {"sigmoid": np.arange(64) % 2, "softmax": np.arange(64) % 3}.get(output, np.ones((64, 2)))
+    m = MLP([2, 6, 5, k], activation=activation, output=output, bias="normal")
+    t = m.check_targets(y, 64)
+    _, fresh = m._forward(X)
+    g_fresh = m._backward(fresh, t, input_grad=False)
+    _, reused = m._forward(X, reuse=True)
+    g_reused = m._backward(reused, t, input_grad=False, reuse=True)
+    for a, b in zip(fresh.pre[1:] + fresh.post[1:], reused.pre[1:] + reused.post[1:]):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(g_fresh.dW + g_fresh.db, g_reused.dW + g_reused.db):
+        np.testing.assert_array_equal(a, b)
+    _, again = m._forward(X, reuse=True)
+    assert again.pre[1] is reused.pre[1]  # the same arrays, overwritten
+    _, other = m._forward(X)
+    assert other.pre[1] is not fresh.pre[1]  # without reuse, fresh arrays every time
+    assert m.copy()._forward(X, reuse=True)[1].pre[1] is not reused.pre[1]
+
+
+def test_float32_refuses_inputs_beyond_its_range():
+    m = MLP([2, 3, 1], dtype="float32")
+    with pytest.raises(ValueError, match="beyond the range of float32"):
+        m.forward(np.array([[1e39, 0.0]]))
+    assert m.forward(np.array([[1e30, 0.0]]))[0].dtype == np.float32

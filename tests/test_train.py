@@ -365,3 +365,62 @@ def test_epochs_to_on_a_real_run(moons):
     target = 0.5 * h.loss[0]
     k = h.epochs_to(target)
     assert k is not None and h.loss[k] <= target and np.all(h.loss[:k] > target)
+
+
+# ---------------------------------------------------------------- choosing what is recorded
+
+
+def test_record_picks_some_diagnostics_and_leaves_the_numbers_alone(moons):
+    X, y = moons
+    a, b = MLP([2, 8, 1], init="normal", seed=2), MLP([2, 8, 1], init="normal", seed=2)
+    full = train(a, X, y, epochs=30, lr=0.5)
+    light = train(b, X, y, epochs=30, lr=0.5, record=("spread",))
+    np.testing.assert_array_equal(full.loss, light.loss)
+    np.testing.assert_array_equal(full.accuracy, light.accuracy)
+    np.testing.assert_array_equal(full.spread, light.spread)
+    assert light.spread.shape == (31, 1)
+    for name in ("grad_norm", "act_std", "saturated", "dead"):
+        arr = getattr(light, name)
+        assert arr.shape == getattr(full, name).shape and np.all(np.isnan(arr)), name
+    for p, q in zip(a.get_params(), b.get_params()):
+        np.testing.assert_array_equal(p, q)
+    both = train(
+        MLP([2, 8, 1], init="normal", seed=2), X, y, epochs=3, lr=0.5, record=["dead", "grad_norm"]
+    )
+    np.testing.assert_array_equal(both.grad_norm, full.grad_norm[:4])
+    assert np.all(np.isnan(both.spread)) and not np.any(np.isnan(both.dead))
+    one = train(MLP([2, 8, 1], init="normal", seed=2), X, y, epochs=3, lr=0.5, record="act_std")
+    np.testing.assert_array_equal(one.act_std, full.act_std[:4])
+    none = train(MLP([2, 8, 1], init="normal", seed=2), X, y, epochs=3, lr=0.5, record=())
+    assert np.all(np.isnan(none.grad_norm)) and none.loss.shape == (4,)
+
+
+def test_record_refuses_unknown_names(moons):
+    X, y = moons
+    with pytest.raises(ValueError, match="unknown record entry 'sprea'.*spread"):
+        train(MLP([2, 4, 1]), X, y, epochs=1, lr=0.1, record=("sprea",))
+    with pytest.raises(TypeError, match="record must be a name or a sequence"):
+        train(MLP([2, 4, 1]), X, y, epochs=1, lr=0.1, record=3)
+    with pytest.raises(ValueError, match="not both"):
+        train(MLP([2, 4, 1]), X, y, epochs=1, lr=0.1, record=("spread",), record_layers=False)
+    with pytest.raises(TypeError, match="record_layers must be True or False"):
+        train(MLP([2, 4, 1]), X, y, epochs=1, lr=0.1, record_layers="no")
+
+
+def test_an_empty_history_is_usable():
+    empty = np.zeros((0, 1))
+    h = History(
+        loss=np.zeros(0),
+        accuracy=np.zeros(0),
+        grad_norm=np.zeros((0, 2)),
+        act_std=empty,
+        saturated=empty,
+        dead=empty,
+        spread=empty,
+        diverged=True,
+        diverged_at=0,
+    )
+    assert h.epochs == 0
+    assert math.isnan(h.final_loss) and math.isnan(h.final_accuracy)
+    assert h.epochs_to(1.0) is None
+    assert h.summary().startswith("0 epochs, loss nan") and "diverged" in h.summary()

@@ -1,0 +1,211 @@
+"""The MLP's forward and backward pass, written into reusable arrays.
+
+:class:`Workspace` holds one array per layer for ``Z``, ``A``, ``dZ``, ``dA``, ``dW`` and ``db``,
+allocated once per batch shape and dtype and overwritten by every pass that reuses it (numpy's
+``out=`` arguments and in-place updates): a training loop then takes no fresh memory from the
+operating system each epoch. Without a workspace every pass returns fresh arrays.
+
+Every operation is the one :mod:`helpers.activations` performs, in the same order, so float64
+results are bit-identical to ``activations.sigmoid(Z)``, ``tanh``, ``softmax``, ... and to the
+textbook formulas in :mod:`helpers.mlp`'s docstrings; any floating dtype (float32) is kept as is.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import activations
+from .activations import LEAKY_SLOPE
+
+_STOCK = dict(activations.ACTIVATIONS)
+"""The activations the in-place kernels below implement. An entry of
+``activations.ACTIVATIONS`` replaced by other code (a student's own derivative, a test's broken
+one) is called as it is instead, with fresh arrays."""
+
+
+class Workspace:
+    """Arrays for one batch shape: ``n`` samples, layer widths ``sizes``, floating ``dtype``.
+
+    ``lead=(S,)`` makes every array a stack of ``S`` (several networks computed at once, see
+    :mod:`helpers.batched`): ``Z`` ``(S, n, k)``, ``dW`` ``(S, fan_in, fan_out)``, ``db``
+    ``(S, 1, fan_out)``.
+    """
+
+    def __init__(self, n: int, sizes, dtype, lead=()):
+        lead = tuple(lead)
+        self.key = (n, tuple(sizes), np.dtype(dtype), lead)
+        self.pre = [None] + [np.empty(lead + (n, k), dtype) for k in sizes[1:]]
+        self.post = [None] + [np.empty(lead + (n, k), dtype) for k in sizes[1:]]
+        self.delta = [np.empty(lead + (n, k), dtype) for k in sizes]
+        self.dA = [np.empty(lead + (n, k), dtype) for k in sizes[:-1]] + [None]
+        self.dW = [np.empty(lead + (a, b), dtype) for a, b in zip(sizes[:-1], sizes[1:])]
+        self.db = [np.empty(lead + ((1, k) if lead else (k,)), dtype) for k in sizes[1:]]
+        size = math.prod(lead + (n, max(sizes)))
+        self._tmp = np.empty(size, dtype)
+        self._mask = np.empty(size, bool)
+
+    def tmp(self, shape) -> np.ndarray:
+        """A scratch array of ``shape`` (a view of one buffer: valid until the next call)."""
+        return self._tmp[: math.prod(shape)].reshape(shape)
+
+    def mask(self, shape) -> np.ndarray:
+        return self._mask[: math.prod(shape)].reshape(shape)
+
+
+def _new(shape, dtype, ws, kind, l):
+    return np.empty(shape, dtype) if ws is None else getattr(ws, kind)[l]
+
+
+def activate(name: str, Z, out, ws=None):
+    """``out = f(Z)`` for the hidden activation ``name``, in place."""
+    f = activations.ACTIVATIONS[name]
+    if f is not _STOCK[name]:
+        np.copyto(out, f[0](Z), casting="same_kind")
+        return out
+    if name == "sigmoid":
+        return sigmoid(Z, out, ws)
+    if name == "tanh":
+        return np.tanh(Z, out=out)
+    if name == "relu":
+        return np.maximum(Z, 0.0, out=out)
+    if name == "linear":
+        np.copyto(out, Z)
+        return out
+    pos = np.greater(Z, 0, out=_scratch_mask(Z, ws))
+    # leaky_relu: where(z > 0, z, 0.01 z)
+    np.multiply(Z, LEAKY_SLOPE, out=out)
+    np.copyto(out, Z, where=pos)
+    return out
+
+
+def sigmoid(Z, out, ws=None):
+    """``out = activations.sigmoid(Z)``: ``e = exp(-|z|)``, ``where(z >= 0, 1/(1+e), e/(1+e))``."""
+    pos = _scratch_mask(Z, ws)
+    e = np.abs(Z, out=out)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    d = np.add(e, 1.0, out=_scratch(Z, ws))
+    np.greater_equal(Z, 0, out=pos)
+    np.divide(e, d, out=e)  # e / (1 + e) everywhere, then 1 / (1 + e) where z >= 0
+    np.divide(1.0, d, out=e, where=pos)
+    return e
+
+
+def _scratch(Z, ws):
+    return np.empty_like(Z) if ws is None else ws.tmp(Z.shape)
+
+
+def _scratch_mask(Z, ws):
+    return np.empty(Z.shape, bool) if ws is None else ws.mask(Z.shape)
+
+
+def softmax(Z, out, ws=None):
+    """Row-wise softmax as ``exp(log_softmax(Z))``: ``z - max z - log(sum exp(z - max z))``."""
+    np.subtract(Z, np.max(Z, axis=-1, keepdims=True), out=out)
+    e = np.exp(out, out=_scratch(Z, ws))
+    out -= np.log(np.sum(e, axis=-1, keepdims=True))
+    return np.exp(out, out=out)
+
+
+def forward(model, X, ws=None):
+    """Every layer's ``Z`` and ``A`` for ``X`` of shape ``(n, sizes[0])``; see ``MLP.forward``.
+
+    Stacked weights ``(S, fan_in, fan_out)`` and biases ``(S, 1, fan_out)`` give stacks of
+    ``Z`` and ``A`` of shape ``(S, n, k)``.
+    """
+    n, L = X.shape[-2], model.n_layers
+    pre, post = [X], [X]
+    A = X
+    for l, (W, b) in enumerate(zip(model.weights, model.biases), start=1):
+        shape = W.shape[:-2] + (n, W.shape[-1])
+        Z = np.matmul(A, W, out=_new(shape, W.dtype, ws, "pre", l))
+        Z += b  # in place: one temporary fewer than A @ W + b, the same numbers
+        if l < L:
+            A = activate(model.activation, Z, _new(Z.shape, Z.dtype, ws, "post", l), ws)
+        elif model.output == "sigmoid":
+            A = sigmoid(Z, _new(Z.shape, Z.dtype, ws, "post", l), ws)
+        elif model.output == "softmax":
+            A = softmax(Z, _new(Z.shape, Z.dtype, ws, "post", l), ws)
+        else:
+            A = Z
+        pre.append(Z)
+        post.append(A)
+    return pre, post
+
+
+def output_delta(model, out, t, ws=None):
+    """``dLoss/dZ_L = (output - target) / n`` for every output/loss pair, shape ``(n, k)``."""
+    n = out.shape[-2]
+    dZ = _new(out.shape, out.dtype, ws, "delta", model.n_layers)
+    if model.output == "softmax":
+        np.copyto(dZ, out)
+        dZ[..., np.arange(n), t] -= 1.0
+    else:
+        np.subtract(out, t, out=dZ)
+    dZ /= n
+    return dZ
+
+
+def dprime_times(name: str, dA, Z, A, out, ws=None):
+    """``out = dA * f'(Z)``, with ``f'`` from the activation's output ``A = f(Z)`` where that is
+    how :mod:`helpers.activations` writes it (sigmoid ``s (1 - s)``, tanh ``1 - t^2``)."""
+    f = activations.ACTIVATIONS[name]
+    if f is not _STOCK[name]:
+        return np.multiply(dA, f[1](Z), out=out, casting="same_kind")
+    if name == "relu":
+        return np.multiply(dA, np.greater(Z, 0, out=_scratch_mask(Z, ws)), out=out)
+    if name == "linear":
+        np.copyto(out, dA)
+        return out
+    if name == "leaky_relu":
+        pos = np.greater(Z, 0, out=_scratch_mask(Z, ws))
+        np.multiply(dA, LEAKY_SLOPE, out=out)
+        np.copyto(out, dA, where=pos)
+        return out
+    d = _scratch(Z, ws)
+    if name == "tanh":
+        np.multiply(A, A, out=d)
+        np.subtract(1.0, d, out=d)
+    else:  # sigmoid
+        np.subtract(1.0, A, out=d)
+        np.multiply(A, d, out=d)
+    return np.multiply(dA, d, out=out)
+
+
+def backward(model, post, pre, dZ, input_grad: bool, ws=None):
+    """Backpropagate ``dZ = dLoss/dZ_L``; returns ``(dW, db, delta, dA)`` as in ``Gradients``."""
+    L = model.n_layers
+    delta: list = [None] * (L + 1)
+    dA: list = [None] * (L + 1)
+    dW: list = [None] * L
+    db: list = [None] * L
+    delta[L] = dZ
+    for l in range(L, 0, -1):
+        W = model.weights[l - 1]
+        A_prev = post[l - 1]
+        dW[l - 1] = np.matmul(_T(A_prev), dZ, out=_new(W.shape, W.dtype, ws, "dW", l - 1))
+        if W.ndim == 2:
+            db[l - 1] = np.add.reduce(dZ, axis=0, out=_new(W.shape[1:], W.dtype, ws, "db", l - 1))
+        else:
+            shape = W.shape[:-2] + (1, W.shape[-1])
+            out = _new(shape, W.dtype, ws, "db", l - 1)
+            db[l - 1] = np.add.reduce(dZ, axis=-2, keepdims=True, out=out)
+        if l == 1 and not input_grad:
+            break
+        shape = dZ.shape[:-1] + (W.shape[-2],)
+        dA_prev = np.matmul(dZ, _T(W), out=_new(shape, W.dtype, ws, "dA", l - 1))
+        dA[l - 1] = dA_prev
+        if l - 1 >= 1:
+            out = _new(dA_prev.shape, dA_prev.dtype, ws, "delta", l - 1)
+            dZ = dprime_times(model.activation, dA_prev, pre[l - 1], post[l - 1], out, ws)
+        else:
+            dZ = dA_prev  # the input layer: Z_0 = A_0 = X
+        delta[l - 1] = dZ
+    return dW, db, delta, dA
+
+
+def _T(a):
+    """The transpose of a matrix, or of every matrix of a stack (``.T`` for 2-D arrays)."""
+    return a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)

@@ -1,0 +1,268 @@
+"""Several restarts of one network, trained as one stacked computation.
+
+Networks that differ only in their seed have weights of the same shapes, so ``S`` of them can be
+stacked along a leading axis, ``W_l`` ``(S, fan_in, fan_out)``, and every layer computed for all
+of them by one ``np.matmul`` on 3-D arrays: one pass of numpy calls instead of ``S``, which is
+what a small network's training time is made of. Each seed keeps its own numbers (the stack is a
+loop over independent networks, not an average), its own magnitude guard and its own end: a seed
+that diverges leaves the stack at that epoch and the others go on.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from . import _kernels, _validate, activations, guard, train
+
+RESTART_RECORDS = ("grad_norm",)
+"""The per-layer diagnostics :func:`train_restarts` can record (the others are NaN)."""
+
+
+class _Stack:
+    """The parameters of the networks still training, stacked: what ``_kernels`` expects."""
+
+    def __init__(self, models, seeds):
+        m = models[0]
+        self.activation, self.output, self.n_layers = m.activation, m.output, m.n_layers
+        self.seeds = list(seeds)
+        self.weights = [
+            np.stack([models[s].weights[i] for s in seeds]) for i in range(len(m.weights))
+        ]
+        self.biases = [
+            np.stack([models[s].biases[i] for s in seeds])[:, None, :] for i in range(len(m.biases))
+        ]
+        self.ws = None
+
+    def write_back(self, models) -> None:
+        """Copy every stacked network's parameters into its model."""
+        for j, s in enumerate(self.seeds):
+            for i in range(self.n_layers):
+                models[s].weights[i][...] = self.weights[i][j]
+                models[s].biases[i][...] = self.biases[i][j, 0]
+
+    def drop(self, models, gone) -> None:
+        """Write back and remove the networks at stack positions ``gone``."""
+        keep = [j for j in range(len(self.seeds)) if j not in gone]
+        self.write_back(models)
+        self.seeds = [self.seeds[j] for j in keep]
+        self.weights = [W[keep] for W in self.weights]
+        self.biases = [b[keep] for b in self.biases]
+        self.ws = None
+
+
+def _check_models(models) -> list:
+    from .mlp import MLP
+
+    if isinstance(models, MLP) or not hasattr(models, "__len__") or len(models) == 0:
+        raise TypeError(f"models must be a non-empty list of MLP; got {models!r}")
+    for i, m in enumerate(models):
+        if not isinstance(m, MLP):
+            raise TypeError(f"models[{i}] must be an MLP; got {type(m).__name__}")
+    first = models[0]
+    for i, m in enumerate(models[1:], start=1):
+        for attr in ("sizes", "activation", "output", "dtype"):
+            if getattr(m, attr) != getattr(first, attr):
+                raise ValueError(
+                    f"every model must have the same {attr}: models[0] has "
+                    f"{getattr(first, attr)!r}, models[{i}] has {getattr(m, attr)!r}"
+                )
+        if any(m is o for o in models[:i]):
+            raise ValueError(f"models[{i}] appears twice in the list; give independent models")
+    return list(models)
+
+
+def _check_record(record) -> tuple:
+    what = train.record_names(record)
+    if set(what) - set(RESTART_RECORDS):
+        raise ValueError(
+            f"train_restarts records only {', '.join(RESTART_RECORDS)}; got record={record!r}"
+        )
+    return what
+
+
+def _losses(stack, z, t) -> np.ndarray:
+    """Mean loss of every stacked network from its logits ``z`` ``(S, n, k)``: shape ``(S,)``."""
+    if stack.output == "sigmoid":
+        z = z.astype(np.float64, copy=False)
+        return np.mean(activations.softplus(z) - t * z, axis=(1, 2))
+    if stack.output == "softmax":
+        logp = activations.log_softmax(z.reshape(-1, z.shape[-1])).reshape(z.shape)
+        return -np.mean(logp[:, np.arange(z.shape[1]), t], axis=1)
+    r = z - t
+    return 0.5 * np.mean(np.sum(r * r, axis=2), axis=1)
+
+
+def _accuracies(stack, z, t) -> np.ndarray:
+    if stack.output == "sigmoid":
+        return np.mean((z[:, :, 0] >= 0) == (t[:, 0] >= 0.5), axis=1)
+    if stack.output == "softmax":
+        return np.mean(np.argmax(z, axis=2) == t, axis=1)
+    return np.full(z.shape[0], np.nan)
+
+
+def _norms(stack, grads) -> np.ndarray:
+    """Frobenius norm of every network's ``dW_l``, rescaled as ``diagnostics.norm``: ``(S, L)``."""
+    out = np.empty((grads[0].shape[0], len(grads)))
+    for l, g in enumerate(grads):
+        m = np.max(np.abs(g), axis=(1, 2))
+        safe = np.where(m > 0, m, 1.0)
+        u = g / safe[:, None, None]
+        out[:, l] = m * np.sqrt(np.mean(u * u, axis=(1, 2))) * math.sqrt(g[0].size)
+    return out
+
+
+def _refused(stack, guards, shared, dW, db, lr) -> list[int]:
+    """Stack positions whose next step the guard refuses.
+
+    First one check for all: the bounds with the largest norm of each layer over the stack; only
+    if that cannot prove every step safe is each network checked on its own.
+    """
+    N = [math.sqrt(float(np.max(np.einsum("sij,sij->s", W, W)))) for W in stack.weights]
+    B = [math.sqrt(float(np.max(np.einsum("sij,sij->s", b, b)))) for b in stack.biases]
+    if shared.check_step_bounds(N, B, lr):
+        return []
+    bad = []
+    for j, s in enumerate(stack.seeds):
+        W = [w[j] for w in stack.weights]
+        b = [v[j, 0] for v in stack.biases]
+        guards[s].forget()  # its parameters moved with the stack since it last checked
+        if not guards[s].check_step(W, b, [g[j] for g in dW], [g[j, 0] for g in db], lr):
+            bad.append(j)
+    return bad
+
+
+def train_restarts(
+    models, X, y, *, epochs: int, lr: float, callback=None, record=RESTART_RECORDS
+) -> list:
+    """Train several networks that differ only in seed, full-batch, as one stacked computation.
+
+    Parameters
+    ----------
+    models : list of helpers.mlp.MLP
+        Networks with the same ``sizes``, ``activation``, ``output`` and ``dtype`` (typically
+        ``[MLP(..., seed=s) for s in seeds]``). Trained in place: afterwards each holds its own
+        trained parameters, as after ``train(model, X, y, epochs=epochs, lr=lr)``.
+    X : array_like, shape (n, sizes[0])
+    y : array_like
+        Targets for the models' output (see ``MLP.check_targets``).
+    epochs : int
+        Full-batch gradient-descent steps (0 records the initial states only).
+    lr : float
+        Learning rate (> 0).
+    callback : callable, optional
+        ``callback(epoch, losses)`` after every epoch, ``losses`` an array of shape ``(S,)``
+        with the loss of every network (NaN for one that has diverged); return ``False`` to stop
+        every network (progress reports, a stop button).
+    record : sequence of str, default ("grad_norm",)
+        Per-layer diagnostics to record: ``("grad_norm",)`` or ``()``.
+
+    Returns
+    -------
+    list of helpers.train.History
+        One per model, in order, as :func:`helpers.train.train` would return (``loss``,
+        ``accuracy``, ``grad_norm``; the other diagnostics NaN). The numbers equal those of
+        separate ``train`` runs up to rounding (about 1e-15 relative). A network that diverges
+        stops there (``diverged``, ``diverged_at``) without affecting the others.
+    """
+    models = _check_models(models)
+    what = _check_record(record)
+    first = models[0]
+    X = first.as_input(_validate.matrix(X, "X", n_cols=first.sizes[0]))
+    t = first.check_targets(y, X.shape[0])
+    epochs = _validate.positive_int(epochs, "epochs", minimum=0)
+    lr = _validate.real(lr, "lr (learning rate)", positive=True)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable as callback(epoch, losses); got {callback!r}")
+    start = time.perf_counter()
+    runs = _Runs(models, X, t, what)
+    stopped = runs.loop(epochs, lr, callback)
+    seconds = time.perf_counter() - start
+    return [
+        train.make_history(
+            runs.rows[s],
+            first.n_layers,
+            val=False,
+            lr=lr,
+            seconds=seconds,
+            diverged=runs.diverged_at[s] is not None,
+            diverged_at=runs.diverged_at[s],
+            stopped=stopped,
+        )
+        for s in range(len(models))
+    ]
+
+
+class _Runs:
+    """The state of a :func:`train_restarts` call: the stack, the guards and the records."""
+
+    def __init__(self, models, X, t, what):
+        self.models, self.X, self.t, self.what = models, X, t, what
+        self.guards = [guard.Guard(m, X, t) for m in models]
+        self.shared = guard.Guard(models[0], X, t)  # for checks of the whole stack at once
+        self.rows: list[list[dict]] = [[] for _ in models]
+        self.diverged_at: list = [None] * len(models)
+        alive = []
+        for s, m in enumerate(models):
+            if self.guards[s].check_state(m.weights, m.biases):
+                alive.append(s)
+            else:
+                self.diverged_at[s] = 0
+        self.stack = _Stack(models, alive) if alive else None
+
+    def loop(self, epochs, lr, callback) -> bool:
+        """Run the epochs; True if the callback or an interrupt stopped them early."""
+        stopped = False
+        try:
+            for epoch in range(epochs + 1):
+                if self.stack is None or not self.stack.seeds:
+                    break
+                dW, db, losses = self._epoch()
+                if callback is not None and callback(epoch, losses) is False:
+                    stopped = epoch < epochs
+                    break
+                if epoch == epochs:
+                    break
+                self._step(epoch, dW, db, lr)
+        except KeyboardInterrupt:
+            stopped = True
+        if self.stack is not None:
+            self.stack.write_back(self.models)
+        return stopped
+
+    def _epoch(self):
+        """Forward, loss, backward and the records of every network still training."""
+        stack, X, t = self.stack, self.X, self.t
+        if stack.ws is None:
+            sizes, dtype = self.models[0].sizes, self.models[0].dtype
+            stack.ws = _kernels.Workspace(X.shape[0], sizes, dtype, lead=(len(stack.seeds),))
+        pre, post = _kernels.forward(stack, X, stack.ws)
+        dZ = _kernels.output_delta(stack, post[-1], t, stack.ws)
+        dW, db, _, _ = _kernels.backward(stack, post, pre, dZ, False, stack.ws)
+        loss = _losses(stack, pre[-1], t)
+        acc = _accuracies(stack, pre[-1], t)
+        norms = _norms(stack, dW) if "grad_norm" in self.what else None
+        losses = np.full(len(self.models), np.nan)
+        for j, s in enumerate(stack.seeds):
+            row = {"loss": float(loss[j]), "accuracy": float(acc[j])}
+            if norms is not None:
+                row["grad_norm"] = list(norms[j])
+            self.rows[s].append(row)
+            losses[s] = loss[j]
+        return dW, db, losses
+
+    def _step(self, epoch, dW, db, lr) -> None:
+        stack = self.stack
+        bad = _refused(stack, self.guards, self.shared, dW, db, lr)
+        if bad:
+            for j in bad:
+                self.diverged_at[stack.seeds[j]] = epoch + 1
+            keep = [j for j in range(len(stack.seeds)) if j not in bad]
+            dW = [g[keep] for g in dW]
+            db = [g[keep] for g in db]
+            stack.drop(self.models, bad)
+        for W, b, gW, gb in zip(stack.weights, stack.biases, dW, db):
+            W -= lr * gW
+            b -= lr * gb

@@ -95,7 +95,7 @@ class SymmetryExplorer(Explorer):
         grads = m.backward(cache, self.y)
         A_init = m.forward(self.path_points)[1].post[1]
         distinct_init = diagnostics.distinct_units(cache.post[1])
-        history = train(m, self.X, self.y, epochs=state["steps"], lr=self.lr, record_layers=True)
+        history = train(m, self.X, self.y, epochs=state["steps"], lr=self.lr, record=("spread",))
         diverged = bool(history.diverged)
         if diverged:  # the parameters are no longer finite: nothing after training to show
             A_trained, distinct_trained = np.full_like(A_init, np.nan), None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import _validate, plotting
+from .. import _validate, batched, plotting
 from .. import data as datasets
 from .. import train as training
 from ..mlp import MLP
@@ -94,29 +94,25 @@ class TrainingExplorer(Explorer):
                      self.seed_dots, self.best_dot, self.median_line, self.seed_note,
                      self.boundary.contour, self.boundary.scatter, *self.titles)  # fmt: skip
 
-    def _report(self, done: int, total: int):
-        every = max(1, total // 50)
+    def _report(self, epochs: int):
+        every = max(1, epochs // 50)
 
-        def report(epoch, loss):
+        def report(epoch, losses):
             if epoch > 0 and epoch % every == 0:
-                self.progress.value = min(done + epoch, total)
+                self.progress.value = epoch
 
         return report
 
     def compute(self, state):
         X, y = self.data()
         epochs, restarts = state["epochs"], state["restarts"]
-        total = max(epochs * restarts, 1)
-        self.progress.max, self.progress.value = total, 0
-        runs = []
-        for r in range(restarts):
-            model = self.model(seed=state["seed"] + r, state=state)
-            history = training.train(model, X, y, epochs=epochs, lr=state["lr"],
-                                     callback=self._report(r * epochs, total))  # fmt: skip
-            runs.append((state["seed"] + r, model, history))
-            self.progress.value = min((r + 1) * epochs, total)
-            if history.stopped:
-                break
+        self.progress.max, self.progress.value = max(epochs, 1), 0
+        seeds = [state["seed"] + r for r in range(restarts)]
+        models = [self.model(seed=seed, state=state) for seed in seeds]
+        histories = batched.train_restarts(models, X, y, epochs=epochs, lr=state["lr"],
+                                           callback=self._report(epochs))  # fmt: skip
+        self.progress.value = max(epochs, 1)
+        runs = list(zip(seeds, models, histories))
         finals = np.array([h.final_loss if h.loss.size else np.inf for _, _, h in runs])
         ok = np.array([not h.diverged for _, _, h in runs])
         candidates = np.where(ok, finals, np.inf)
@@ -126,7 +122,7 @@ class TrainingExplorer(Explorer):
         self.progress_label.value = (
             f"stopped (interrupted) after {hist_b.epochs} epochs" if stopped
             else f"{len(runs)} run{'s' if len(runs) > 1 else ''} x {epochs} epochs, "
-            f"{sum(h.seconds for _, _, h in runs):.2f} s"
+            f"{hist_b.seconds:.2f} s"
         )  # fmt: skip
         return {
             "final_loss": hist_b.final_loss if hist_b.loss.size else float("nan"),
@@ -226,10 +222,10 @@ def build_training_explorer(
 ) -> TrainingExplorer:
     """Train a 2-``width``-...-1 network (``depth`` hidden layers) on a 2-D dataset.
 
-    Full-batch gradient descent with :func:`helpers.train.train` (learning rate ``lr``) for
-    ``epochs`` epochs on ``n`` points of ``dataset`` (drawn with seed 0); the network's
-    parameters are drawn with ``seed``. With ``restarts`` > 1 the same settings are trained
-    from seeds ``seed, seed + 1, ...`` and the best run (lowest final loss) is shown.
+    Full-batch gradient descent (learning rate ``lr``) for ``epochs`` epochs on ``n`` points of
+    ``dataset`` (drawn with seed 0); the network's parameters are drawn with ``seed``. With
+    ``restarts`` > 1 the same settings are trained from seeds ``seed, seed + 1, ...``, all at
+    once (:func:`helpers.batched.train_restarts`), and the best run (lowest final loss) is shown.
 
     Controls (every one retrains, so the sliders act on release): ``dataset``, ``scheme``,
     ``scale``, ``activation``, ``depth``, ``width``, ``lr``, ``epochs``, ``seed``, ``restarts``.

@@ -140,8 +140,8 @@ class SymmetryExplorer(Explorer):
         spread = v["spread"]
         self.spread_line.set_data(np.arange(spread.size), spread)
         top = float(np.max(spread)) if spread.size else 0.0
-        plotting.set_limits(self.ax_spread, x=(0, max(v["steps"], 1)),
-                            y=(-2e-4, max(plotting.nice_ceil(3 * top), 1e-2)))  # fmt: skip
+        high = plotting.sticky_top(self.ax_spread.get_ylim()[1], max(3 * top, 1e-2))
+        plotting.set_limits(self.ax_spread, x=(0, max(v["steps"], 1)), y=(-2e-4, high))
         plotting.set_text(t_spread, "spread between the units' weights")
         self.spread_note.set_text("exactly 0 at every step" if top == 0 else "")
         return self._readout(v)
@@ -156,7 +156,8 @@ class SymmetryExplorer(Explorer):
         label = "mean ∂L/∂a" + (f" (×1e{exponent})" if exponent else "")
         if self.ax_grad.get_ylabel() != label:
             self.ax_grad.set_ylabel(label)
-        lim = plotting.nice_ceil(1.15 * top / 10.0**exponent) if top > 0 else 1.0
+        needed = 1.15 * top / 10.0**exponent if top > 0 else 1.0
+        lim = plotting.sticky_top(self.ax_grad.get_ylim()[1], needed)
         plotting.set_limits(self.ax_grad, y=(-lim, lim))
         self.grad_note.set_text("exactly 0" if top == 0 else "")
 

@@ -200,7 +200,8 @@ class TrainingExplorer(Explorer):
         med = float(np.median(fin)) if fin.size else np.nan
         self.median_line.set_ydata([med, med])
         if fin.size:
-            plotting.set_limits(self.ax_seeds, y=plotting.nice_limits(fin.min(), fin.max()))
+            lims = plotting.sticky_limits(self.ax_seeds.get_ylim(), fin.min(), fin.max())
+            plotting.set_limits(self.ax_seeds, y=lims)
         self.seed_note.set_text(f"{v['n_diverged']} diverged" if v["n_diverged"] else "")
         return med
 

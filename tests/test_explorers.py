@@ -163,3 +163,54 @@ def test_shared_controls_refuse_bad_initial_values_naming_them():
         C.int_slider(20, 0, 10, "steps")
     with pytest.raises(TypeError, match="steps must be an integer"):
         C.int_slider("5", 0, 10, "steps")
+
+
+# ------------------------------------------------------------------- quiet at every setting
+
+
+def extremes(control):
+    """The values a student reaches at the ends of a control (every option of a menu)."""
+    if hasattr(control, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if hasattr(control, "base"):  # a log slider
+        return [control.base**control.min, control.base**control.max]
+    return [control.min, control.max]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(explorers.EXPLORERS))
+def test_every_control_at_its_ends_is_quiet(name):
+    """With warnings as errors (this module's marker): each control at each end, alone."""
+    small = {"training": {"n": 60, "resolution": 20}}
+    ex = explorers.EXPLORERS[name](**small.get(name, {}))
+    start = ex.state
+    heavy = {"epochs", "restarts", "steps"}  # their ends are timed in bench_browser.py
+    for cname, control in ex.controls.items():
+        for value in extremes(control):
+            if cname in heavy and value == control.max:
+                continue
+            ex.set(**{cname: value})
+            assert ex.values and ex.readout.value
+        ex.set(**{cname: start[cname]})
+    ex.close()
+
+
+@pytest.mark.slow
+def test_large_weights_and_learning_rates_are_quiet_for_every_scheme_and_activation():
+    from helpers import activations, init
+
+    sym = explorers.build_symmetry_explorer(steps=50, lr=50.0)
+    depth = explorers.build_depth_explorer(depth=20, width=32)
+    for scheme in init.SCHEMES:
+        for activation in activations.ACTIVATIONS:
+            for scale in (1e-3, 100.0):
+                sym.set(scheme=scheme, activation=activation, scale=scale)
+                depth.set(scheme=scheme, activation=activation, scale=scale)
+    sym.close()
+    depth.close()
+    train = explorers.build_training_explorer(epochs=50, n=60, resolution=20, lr=10.0)
+    for dataset in train.controls["dataset"].options:
+        for activation in activations.ACTIVATIONS:
+            train.set(dataset=dataset, activation=activation, scale=100.0, restarts=2)
+            assert np.isfinite(train.values["final_losses"]).any() or train.values["n_diverged"]
+    train.close()

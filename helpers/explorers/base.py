@@ -38,66 +38,12 @@ import io
 
 import ipywidgets as W
 import matplotlib as mpl
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .. import plotting
 from . import controls as C
+from .display import blas_threads, close_tree, display_mode, make_figure
 
 _READOUT_SIZE = {"default": "100%", "lecture": "150%"}
-
-
-def display_mode() -> str:
-    """How explorers built now show their figure: ``"live"`` (ipympl canvas), ``"image"`` (a
-    notebook's inline backend: a PNG re-rendered on each change) or ``"none"`` (Agg and other
-    non-notebook backends: nothing displayed; the figure is rendered into its canvas)."""
-    backend = str(mpl.get_backend()).lower()
-    if "ipympl" in backend or backend in ("widget", "nbagg"):
-        return "live"
-    if "inline" in backend:
-        return "image"
-    return "none"
-
-
-def make_figure(figsize, mode: str):
-    """A :class:`helpers.plotting.CourseFigure` outside pyplot, with an ipympl canvas (``mode``
-    "live": no toolbar, header or footer, not resizable) or an Agg canvas."""
-    fig = plotting.course_figure(figsize, register_style=False)
-    if mode == "live":
-        # Imported only here: importing ipympl switches matplotlib's backend to ipympl.
-        from ipympl.backend_nbagg import Canvas, FigureManager
-
-        canvas = Canvas(fig)
-        FigureManager(canvas, id(fig))
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.resizable = False
-        canvas.toolbar_visible = False  # zoom and pan buttons would only cover the panels
-    else:
-        FigureCanvasAgg(fig)
-    return fig
-
-
-_THREADS = []
-
-
-@contextlib.contextmanager
-def blas_threads(n: int | None):
-    """Run numpy's matrix products on at most ``n`` BLAS threads inside the block (threadpoolctl;
-    ``None``: as they are).
-
-    The explorers' products are small; BLAS threads gain little on them and, on a busy 2-core
-    laptop running a browser, lose a lot (``benchmarks/bench_explorers.py --blas-threads``
-    measures both ways).
-    """
-    if n is None:
-        yield
-        return
-    if not _THREADS:
-        from threadpoolctl import ThreadpoolController
-
-        _THREADS.append(ThreadpoolController())
-    with _THREADS[0].limit(limits=n, user_api="blas"):
-        yield
 
 
 class Explorer:
@@ -413,14 +359,3 @@ class Explorer:
             control.unobserve(self._on_change, names="value")
         close_tree(self.widget)
         self._background = None
-
-
-def close_tree(widget) -> None:
-    """Close a widget, its children, and the Layout and Style widgets every widget owns."""
-    for child in getattr(widget, "children", ()):
-        close_tree(child)
-    for name in ("layout", "style", "toolbar"):
-        part = getattr(widget, name, None)
-        if isinstance(part, W.Widget):
-            close_tree(part)
-    widget.close()

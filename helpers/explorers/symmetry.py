@@ -78,16 +78,14 @@ class SymmetryExplorer(Explorer):
         self.grad_note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center")
         self.loss_line = plotting.plot_loss(self.ax_loss, [], color="0.2")
         self.ax_loss.set_xlabel("step")
-        self.spread_line = self.ax_spread.plot([], [], color="0.2")[0]
+        untrained = train(self.model(), self.X, self.y, epochs=0, lr=1.0, record=("spread",))
+        self.spread_lines = plotting.plot_unit_spread(self.ax_spread, untrained)
         ax = self.ax_spread
-        ax.set_yscale("symlog", linthresh=1e-3, linscale=0.5)
-        ax.axhline(0.0, color="0.4", linewidth=0.8, zorder=0)
         ax.set_xlabel("step")
-        ax.set_ylabel("unit spread")
         self.spread_note = ax.text(0.03, 0.93, "", transform=ax.transAxes, va="top")
         self.titles = [plotting.panel_title(a, " ") for a in fig.axes]
-        self.animate(*self.unit_lines, *self.unit_lines_init, *self.grad_bars, self.loss_line,
-                     self.spread_line, self.grad_note, self.spread_note, *self.titles)  # fmt: skip
+        self.animate(*self.unit_lines, *self.unit_lines_init, *self.grad_bars, self.loss_line)
+        self.animate(*self.spread_lines, self.grad_note, self.spread_note, *self.titles)
 
     def compute(self, state):
         m = self.model(state)
@@ -119,6 +117,7 @@ class SymmetryExplorer(Explorer):
             "units_init": A_init,
             "units_trained": A_trained,
             "model": m,
+            "history": history,
         }
 
     def draw(self, v):
@@ -137,12 +136,10 @@ class SymmetryExplorer(Explorer):
         plotting.set_limits(self.ax_loss, x=(0, max(v["steps"], 1)))
         end = "diverged" if v["diverged"] else f"accuracy {C.pct(v['accuracy'])}"
         plotting.set_text(t_loss, f"loss {C.fmt(v['final_loss'])}, {end}")
-        spread = v["spread"]
-        self.spread_line.set_data(np.arange(spread.size), spread)
-        top = float(np.max(spread)) if spread.size else 0.0
-        high = plotting.sticky_top(self.ax_spread.get_ylim()[1], max(3 * top, 1e-2))
-        plotting.set_limits(self.ax_spread, x=(0, max(v["steps"], 1)), y=(-2e-4, high))
+        plotting.update_unit_spread(self.spread_lines, v["history"])
+        plotting.set_limits(self.ax_spread, x=(0, max(v["steps"], 1)))
         plotting.set_text(t_spread, "spread between the units' weights")
+        top = float(np.max(v["spread"])) if v["spread"].size else 0.0
         self.spread_note.set_text("exactly 0 at every step" if top == 0 else "")
         return self._readout(v)
 
@@ -206,7 +203,8 @@ def build_symmetry_explorer(
     ``values``: ``distinct_init``, ``distinct_trained`` (units counted as the same when their
     outputs on the dataset are bit-identical), ``grad_to_units`` (hidden,), ``loss`` and
     ``spread`` (steps + 1,), ``final_loss``, ``final_spread``, ``accuracy``, ``diverged``,
-    ``units_init`` and ``units_trained`` (200, hidden): the curves, ``model`` (trained).
+    ``units_init`` and ``units_trained`` (200, hidden): the curves, ``model`` (trained) and
+    ``history`` (its :class:`helpers.train.History`).
     """
     return SymmetryExplorer(
         scheme=scheme, scale=scale, activation=activation, bias=bias, seed=seed, steps=steps,

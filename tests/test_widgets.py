@@ -79,7 +79,7 @@ def test_explorer_contract(name, backend):
     ex = widgets.EXPLORERS[name](**SMALL.get(name, {}))
     try:
         assert list(ex.controls) == CONTROLS[name]
-        assert "initlab-explorer" in ex.widget._dom_classes
+        assert "initlab-explorer" in ex.widget.get_state()["_dom_classes"]  # the CSS class
         for cname, control in ex.controls.items():
             assert control.description, f"{name}.{cname} has no label"
             if cname in HEAVY and hasattr(control, "continuous_update"):  # sliders, not menus

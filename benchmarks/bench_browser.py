@@ -91,10 +91,11 @@ without the Agg timings; ``--json`` keeps their raw numbers too):
     status the execution indicator shows (a kernel busy with a widget message does not answer
     anything else: the longest busy spell after the key is how long the kernel froze, the
     time to its last return to idle when it answers again) and the width of the explorer's
-    ``.widget-progress`` bar. A change is over when the pixels have not changed for
+    progress bar. A change is over when the pixels have not changed for
     ``--settle`` s and the kernel is idle (``--worst-timeout``, 120 s, before it fails). Goal:
     the kernel never busy for more than 3 s, and anything that takes more than 1 s shows a
-    progress bar that moves (a value strictly between 0 and 100% seen during the run).
+    progress bar (ipywidgets' ``.widget-hprogress``) that moves (a value strictly between 0 and
+    100% seen during the run).
 
 An explorer whose canvas is 0x0 pixels (ipympl never sized it: the figure is not shown) is
 skipped by the default measurement; the two modes above report it ("figure: NONE", goal not
@@ -399,8 +400,10 @@ _BENCH_JS = r"""
       if (status === 'idle') B.idleSince = now;
     }
     const box = canvas.closest('.initlab-explorer');
-    const bar = box && box.querySelector('.widget-progress .progress-bar');
-    const width = bar ? bar.style.width || String(bar.getBoundingClientRect().width) : null;
+    const bar = box && box.querySelector(
+        '.widget-hprogress .progress-bar, .widget-vprogress .progress-bar');
+    const width = bar ? (bar.closest('.widget-vprogress') ? bar.style.height : bar.style.width)
+                      : null;
     const pr = B.progress;
     if (width !== null && (!pr.length || pr[pr.length - 1][1] !== width)) pr.push([now, width]);
   };
@@ -806,7 +809,7 @@ def _worst_case_explorer(page, lab, explorer, i, args, log) -> dict | None:
         )
         result = page.evaluate("() => window.__initlabBench.result")
         shown = explorer.evaluate(_SNAPSHOT_JS, {"nth": sliders[case[-1]]["nth"]})["label"]
-        has_bar = explorer.locator(".widget-progress").count() > 0
+        has_bar = explorer.locator(".widget-hprogress, .widget-vprogress").count() > 0
         busy = busy_summary(result.get("statuses") or [], result.get("final"))
         progress = progress_summary(result.get("progress") or []) if has_bar else None
         met, reasons = worst_case_verdict(result, busy, progress)

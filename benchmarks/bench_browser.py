@@ -824,11 +824,17 @@ def _worst_case_explorer(page, lab, explorer, i, args, log) -> dict | None:
             "reasons": reasons,
         }
         # Untimed: every slider of the case back where it was.
+        row["not_restored"] = []
         for description in case:
             start = sliders[description]["value"]
-            _restore_slider(page, lab, _slider_handle(lab, explorer, sliders[description]), start)
+            handle = _slider_handle(lab, explorer, sliders[description])
+            _restore_slider(page, lab, handle, start)
             page.wait_for_timeout(args.pause * 1000)
             _wait_quiet(page, lab, explorer, args, args.worst_timeout)
+            now = handle.evaluate(_SLIDER_VALUE_JS).split("|")[0]
+            if now != start:
+                row["not_restored"].append(description)
+                log(f"WARNING: {name}: {description} is at {now}, not back at {start}")
         row["errors"] = _new_errors(page, lab, errors_before)
         entry["cases"].append(row)
         log(

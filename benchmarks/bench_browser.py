@@ -7,6 +7,8 @@ Python package, as the browser tests do; never ``playwright install``)::
     python benchmarks/bench_browser.py --explorers symmetry,depth --controls scale
     python benchmarks/bench_browser.py --repeats 10 --json out.json --screenshots shots/
     python benchmarks/bench_browser.py --notebook notebooks/03_vanishing_and_saturation.ipynb
+    python benchmarks/bench_browser.py --burst 50                # a burst of key presses
+    python benchmarks/bench_browser.py --worst-case              # every slider at its extreme
 
 What it does:
 
@@ -58,6 +60,46 @@ The page is read through its DOM only: the ``.initlab-explorer`` boxes, their ti
 ``.widget-label`` description of each slider and dropdown, the ``.noUi-handle`` (its
 ``aria-valuetext``, ``aria-valuemax``) and ``<select>``, and the ipympl canvas; nothing in the
 kernel is inspected, so the script runs unchanged on rewritten explorers.
+
+Two other measurements on the same server, page and notebook run (instead of the table above,
+without the Agg timings; ``--json`` keeps their raw numbers too):
+
+``--burst N``
+    A student dragging a slider fast. For each explorer (symmetry, saturation and depth unless
+    ``--explorers`` says otherwise) the handle of the ``--burst-control`` slider (``scale``)
+    gets N ArrowRight presses paced over ``--burst-seconds`` (1 s), after N untimed ArrowLeft
+    presses that make room below. In the page, every keydown, every move of the handle
+    (``aria-valuetext``), every change of the canvas pixels and of the kernel status (the
+    notebook's execution indicator) is noted; "settled" is the time from the last key event to
+    the last change of the pixels, once nothing has changed for ``--settle`` s and the kernel
+    is idle. Then the script reads what the explorer shows: the slider's value, its read-out
+    (the label beside a log slider, formatted like 0.01 / 1.5 / 100, which must be that value)
+    and the explorer's read-out (the HTML under the controls), and the canvas hash; sets the
+    same value again on its own, untimed (one ArrowLeft, one ArrowRight, each left to settle)
+    and compares: equal read-outs and pixels mean the burst ended on the figure of the last
+    value. New error outputs in the notebook (the harness's ``error_outputs``: tracebacks on
+    stderr, error outputs, broken widget views) and new messages in JupyterLab's log console
+    (where the output of widget callbacks goes) count as errors. Goal: settled within 1 s of
+    the last key, on the last value, no error.
+``--worst-case``
+    Every slider at its extreme, one case at a time, from the values the page showed (each
+    case's sliders are put back afterwards, untimed: Home, then ArrowRight up to the old value):
+    symmetry ``steps`` 2000; saturation ``fan_in`` 1000; depth ``depth`` 60, ``width`` 512 and
+    both; training ``layers``, ``width``, ``epochs``, ``restarts`` each alone (``WORST_CASES``).
+    The timed key is End on the handle (noUiSlider's keyboard support). As in step 3 it notes
+    the key event and the first and last changed pixels; every frame it also notes the kernel
+    status the execution indicator shows (a kernel busy with a widget message does not answer
+    anything else: the longest busy spell after the key is how long the kernel froze, the
+    time to its last return to idle when it answers again) and the width of the explorer's
+    progress bar. A change is over when the pixels have not changed for
+    ``--settle`` s and the kernel is idle (``--worst-timeout``, 120 s, before it fails). Goal:
+    the kernel never busy for more than 3 s, and anything that takes more than 1 s shows a
+    progress bar (ipywidgets' ``.widget-hprogress``) that moves (a value strictly between 0 and
+    100% seen during the run).
+
+An explorer whose canvas is 0x0 pixels (ipympl never sized it: the figure is not shown) is
+skipped by the default measurement; the two modes above report it ("figure: NONE", goal not
+met) and still measure its read-outs and its kernel.
 
 This is a benchmark, not a test: it always exits 0 when it could measure, whether or not the
 goals are met (1 when it could not run, 130 on Ctrl-C).
@@ -148,6 +190,144 @@ def explorer_name(title: str, index: int) -> str:
     return m.group(1).lower() if m else f"explorer-{index}"
 
 
+#: --burst: explorers (by default) and the control whose handle gets the burst.
+BURST_EXPLORERS = ("symmetry", "saturation", "depth")
+BURST_CONTROL = "scale"
+#: --burst goal: settled within this many ms of the last key, on the last value, no error.
+BURST_GOAL_MS = 1000.0
+
+#: --worst-case: the sliders (by description) each case drives to their maximum with End, in
+#: order, from the values the page showed; the last one is timed. Explorers not named: every
+#: slider alone.
+WORST_CASES = {
+    "symmetry": (("steps",),),
+    "saturation": (("fan_in",),),
+    "depth": (("depth",), ("width",), ("depth", "width")),
+    "training": (("layers",), ("width",), ("epochs",), ("restarts",)),
+}
+#: --worst-case goals (ms): no longer freeze of the kernel; longer than this shows progress.
+FREEZE_GOAL_MS = 3000.0
+PROGRESS_AFTER_MS = 1000.0
+
+
+def worst_cases(name: str, sliders) -> list[tuple[str, ...]]:
+    """The cases of :data:`WORST_CASES` for explorer ``name`` whose sliders (descriptions) are
+    all on the page; for an explorer not named there, each of ``sliders`` alone."""
+    sliders = list(sliders)
+    if name not in WORST_CASES:
+        return [(d,) for d in sliders]
+    return [case for case in WORST_CASES[name] if all(d in sliders for d in case)]
+
+
+def busy_summary(statuses, end=None) -> dict:
+    """The kernel's busy spells from ``statuses``, ``[[ms after the key, "busy" | "idle"],
+    ...]`` (each entry a change of the status, times from the key event; a spell open at the
+    end lasts until ``end``, or the last entry): ``longest`` (ms, 0 when never seen busy after
+    the key), ``spells``, ``idle_at`` (ms after the key at which the kernel went idle for the
+    last time, ``None`` when it was still busy) and ``open`` (still busy at the end)."""
+    spells, start = [], None
+    last_t = 0.0
+    for t, status in statuses:
+        last_t = max(last_t, t)
+        if status == "busy" and start is None:
+            start = t
+        elif status == "idle" and start is not None:
+            spells.append((max(start, 0.0), t))
+            start = None
+    spells = [(a, b) for a, b in spells if b > 0]  # spells over before the key do not count
+    open_ = start is not None
+    if open_:
+        spells.append((max(start, 0.0), last_t if end is None else max(end, last_t)))
+    return {
+        "longest": max((b - a for a, b in spells), default=0.0),
+        "spells": len(spells),
+        "idle_at": None if open_ else (spells[-1][1] if spells else 0.0),
+        "open": open_,
+    }
+
+
+def _percent(width) -> float | None:
+    m = re.fullmatch(r"\s*([0-9.]+)\s*%\s*", str(width))
+    return float(m.group(1)) if m else None
+
+
+def progress_summary(samples) -> dict:
+    """What a progress bar did after the key, from ``samples`` ``[[ms after the key, CSS width
+    ("37%")], ...]`` (one per change): ``values`` (the widths seen after the key, in %),
+    ``moved`` (it showed at least one value strictly between 0 and 100%, i.e. a run in
+    progress)."""
+    values = [_percent(w) for t, w in samples if t >= 0]
+    values = [v for v in values if v is not None]
+    return {"values": values, "moved": any(0 < v < 100 for v in values)}
+
+
+def worst_case_verdict(result: dict, busy: dict, progress: dict | None) -> tuple[bool, list]:
+    """``(met?, reasons it is not)`` for one control at its extreme: the change was drawn
+    (status ok), the kernel was never busy for more than :data:`FREEZE_GOAL_MS`, and a change
+    that took more than :data:`PROGRESS_AFTER_MS` (to its last pixels or to the kernel's last
+    idle) showed a moving progress bar (``progress`` None: the explorer has none)."""
+    reasons = []
+    if result["status"] != "ok":
+        reasons.append(result["status"])
+    if busy["open"]:
+        reasons.append("kernel still busy at the end")
+    if busy["longest"] > FREEZE_GOAL_MS:
+        reasons.append(f"kernel busy {busy['longest'] / 1000:.1f} s")
+    took = max(result.get("final") or 0.0, busy["idle_at"] or 0.0, busy["longest"])
+    if took > PROGRESS_AFTER_MS and not (progress and progress["moved"]):
+        reasons.append("no progress shown" if progress is None else "progress bar did not move")
+    return not reasons, reasons
+
+
+def log_slider_label(value_text: str) -> str:
+    """What the label beside a log slider shows for the handle's value (the exponent, as
+    ``aria-valuetext``): ``helpers.explorers.controls.fmt`` of 10 ** value."""
+    from helpers.explorers.controls import fmt
+
+    return fmt(10 ** float(value_text))
+
+
+def burst_verdict(result: dict, after: dict, again: dict, errors: list) -> dict:
+    """Summary of one ``--burst``: ``settled`` (ms from the last key event to the last change of
+    the canvas pixels; 0 when nothing changed after the last key; ``None`` when it did not
+    settle or the canvas shows nothing), ``figure`` (the canvas is not 0x0), ``on_last_value``
+    (the read-outs and the pixels after the burst are those of the same value set again on its
+    own, and the slider's label shows its value), ``mismatches`` (what differed), ``met`` (the
+    goal: a figure settled within :data:`BURST_GOAL_MS`, on the last value, no error output)."""
+    changes = [t for t in result.get("changes") or [] if t is not None]
+    shown = not str(after["hash"]).startswith("empty:")
+    settled = None
+    if result["status"] == "ok" and shown:
+        settled = max([0.0] + [t for t in changes if t >= 0])
+    mismatches = [
+        f"{k}: {after[k]!r} after the burst, {again[k]!r} set again"
+        for k in ("value", "label", "readout", "hash")
+        if after[k] != again[k]
+    ]
+    if after.get("beside"):  # a log slider: its label is the formatted 10 ** value
+        with contextlib.suppress(ValueError, TypeError, OverflowError, ImportError):
+            expected = log_slider_label(after["value"])
+            if after["label"] != expected:
+                mismatches.append(f"label {after['label']!r}, value {expected}")
+    on_last = not mismatches
+    met = (
+        result["status"] == "ok"
+        and shown
+        and settled is not None
+        and settled <= BURST_GOAL_MS
+        and on_last
+        and not errors
+    )
+    return {
+        "settled": settled,
+        "changes_after_last_key": sum(1 for t in changes if t >= 0),
+        "figure": shown,
+        "on_last_value": on_last,
+        "mismatches": mismatches,
+        "met": met,
+    }
+
+
 def _ms(x) -> str:
     return "-" if x is None else f"{x:.0f}"
 
@@ -169,6 +349,7 @@ _BENCH_JS = r"""
   window.addEventListener('keydown', stamp, true);
   window.addEventListener('input', stamp, true);
   B.hash = (canvas) => {
+    if (!canvas.width || !canvas.height) return 'empty:' + canvas.width + 'x' + canvas.height;
     const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     const u = new Uint32Array(d.buffer, d.byteOffset, d.byteLength >> 2);
     let h = 0x811c9dc5;
@@ -184,6 +365,10 @@ _BENCH_JS = r"""
       drawn: (B.firstDraw !== null && B.t0 !== null) ? B.firstDraw - B.t0 : null,
       frames: B.frames, changes: B.changes, early_changes: B.early,
     };
+    if (B.t0 !== null) {  // times relative to the key event (only filled in with track)
+      B.result.statuses = B.statuses.map(([t, s]) => [t - B.t0, s]);
+      B.result.progress = B.progress.map(([t, w]) => [t - B.t0, w]);
+    }
     B.done = true;
   };
   // Count the canvas's drawImage calls (how ipympl paints each picture it receives), to tell
@@ -204,11 +389,30 @@ _BENCH_JS = r"""
     const ind = document.querySelector(sel);
     return !ind || ind.getAttribute('data-status') === 'idle';
   };
-  B.arm = (canvas, eventType, timeoutMs, settleMs, indicatorSel) => {
+  // With track (the --worst-case mode): every frame, note the kernel status the execution
+  // indicator shows and the width of the explorer's progress bar, and count the change as
+  // done only once the kernel is idle too.
+  B.track = (canvas, indicatorSel, now) => {
+    const status = B.idle(indicatorSel) ? 'idle' : 'busy';
+    const st = B.statuses;
+    if (!st.length || st[st.length - 1][1] !== status) {
+      st.push([now, status]);
+      if (status === 'idle') B.idleSince = now;
+    }
+    const box = canvas.closest('.initlab-explorer');
+    const bar = box && box.querySelector(
+        '.widget-hprogress .progress-bar, .widget-vprogress .progress-bar');
+    const width = bar ? (bar.closest('.widget-vprogress') ? bar.style.height : bar.style.width)
+                      : null;
+    const pr = B.progress;
+    if (width !== null && (!pr.length || pr[pr.length - 1][1] !== width)) pr.push([now, width]);
+  };
+  B.arm = (canvas, eventType, timeoutMs, settleMs, indicatorSel, track) => {
     B.hook(canvas);
     Object.assign(B, {armed: true, done: false, result: null, eventType: eventType, t0: null,
                       first: null, last: null, frames: 0, changes: 0, early: 0, cancel: null,
-                      firstDraw: null, lastDraw: null});
+                      firstDraw: null, lastDraw: null, statuses: [], progress: [],
+                      idleSince: -Infinity});
     const tArm = performance.now();
     let prev = B.hash(canvas);
     const tick = () => {
@@ -216,12 +420,18 @@ _BENCH_JS = r"""
       if (B.cancel) return B.finish(B.cancel);
       const h = B.hash(canvas);
       B.frames++;
+      if (track) B.track(canvas, indicatorSel, now);
       if (h !== prev) {
         prev = h;
         if (B.t0 === null) B.early++;  // a late redraw from before: new baseline
         else { B.changes++; if (B.first === null) B.first = now; B.last = now; }
       }
-      if (B.first !== null && now - B.last >= settleMs) return B.finish('ok');
+      if (B.first !== null && now - B.last >= settleMs && (!track || B.idle(indicatorSel)))
+        return B.finish('ok');
+      // A canvas that was never sized (0x0) shows nothing: with track, the change is over when
+      // the kernel has been idle for settleMs.
+      if (track && h.startsWith('empty:') && B.t0 !== null && B.idle(indicatorSel)
+          && now - Math.max(B.t0, B.idleSince) >= settleMs) return B.finish('no figure');
       if (B.first === null && B.lastDraw !== null && now - B.lastDraw >= settleMs
           && B.idle(indicatorSel)) return B.finish('same pixels');
       if (B.t0 === null && now - tArm > timeoutMs) return B.finish('no key event');
@@ -266,19 +476,106 @@ _CONTROLS_JS = r"""
             index: s ? s.selectedIndex : -1, n_options: s ? s.options.length : 0,
             value: s ? s.value : null, ok: !!s};
   });
+  const canvas = el.querySelector('.jupyter-matplotlib-figure canvas');
   return {title: title, controls: sliders.concat(dropdowns).filter(c => c.ok),
-          has_canvas: !!el.querySelector('.jupyter-matplotlib-figure canvas')};
+          has_canvas: !!canvas, canvas_size: canvas ? [canvas.width, canvas.height] : null};
 }
 """
 
 _ARM_JS = """(el, a) => window.__initlabBench.arm(
     el.querySelector('.jupyter-matplotlib-figure canvas'), a.event, a.timeout, a.settle,
-    a.indicator)"""
+    a.indicator, !!a.track)"""
 _STABLE_JS = """(el, a) => window.__initlabBench.waitStable(
     el.querySelector('.jupyter-matplotlib-figure canvas'), a.settle, a.timeout)"""
 _SLIDER_VALUE_JS = (
     "h => (h.getAttribute('aria-valuetext') || '') + '|' + (h.getAttribute('aria-valuenow') || '')"
 )
+
+
+# --burst: installed on the explorer for one burst. Notes every keydown, every move of the
+# slider's handle (its aria-valuetext), every change of the canvas pixels and of the kernel
+# status the execution indicator shows; once the script says the burst is over (R.ended), waits
+# until the canvas has not changed for settleMs after the last key and the kernel is idle.
+_BURST_JS = r"""
+(el, a) => {
+  const B = window.__initlabBench;
+  const canvas = el.querySelector('.jupyter-matplotlib-figure canvas');
+  const handle = el.querySelectorAll('.widget-slider')[a.nth].querySelector('.noUi-handle');
+  B.hook(canvas);
+  const R = {keys: [], moves: 0, changes: [], statuses: [], ended: false, done: false,
+             result: null};
+  B.burst = R;
+  const onKey = (ev) => { if (!R.done) R.keys.push(performance.now()); };
+  window.addEventListener('keydown', onKey, true);
+  const obs = new MutationObserver((records) => {
+    for (const r of records)
+      if (!R.done && r.oldValue !== handle.getAttribute('aria-valuetext')) R.moves++;
+  });
+  obs.observe(handle, {attributes: true, attributeFilter: ['aria-valuetext'],
+                       attributeOldValue: true});
+  let prev = B.hash(canvas);
+  const tStart = performance.now();
+  const finish = (status) => {
+    obs.disconnect();
+    window.removeEventListener('keydown', onKey, true);
+    R.done = true;
+    const k = R.keys, t0 = k.length ? k[k.length - 1] : null;  // the last key event
+    const rel = (t) => t0 === null ? null : t - t0;
+    R.result = {status: status, keys: k.length, moves: R.moves,
+                burst_ms: k.length ? k[k.length - 1] - k[0] : null,
+                changes: R.changes.map(rel), statuses: R.statuses.map(([t, s]) => [rel(t), s])};
+  };
+  const tick = () => {
+    const now = performance.now(), h = B.hash(canvas);
+    if (h !== prev) { prev = h; R.changes.push(now); }
+    const status = B.idle(a.indicator) ? 'idle' : 'busy', st = R.statuses;
+    if (!st.length || st[st.length - 1][1] !== status) st.push([now, status]);
+    if (R.ended && R.keys.length) {
+      const lastKey = R.keys[R.keys.length - 1];
+      const quiet = Math.max(lastKey, R.changes.length ? R.changes[R.changes.length - 1] : 0);
+      if (now - quiet >= a.settle && status === 'idle') return finish('ok');
+      if (now - lastKey > a.timeout) return finish('never settled');
+    } else if (R.ended || now - tStart > a.timeout + a.burstMs) return finish('no key event');
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  return true;
+}
+"""
+
+# What the explorer shows for one slider: its value (the handle's aria-valuetext), its read-out
+# as displayed (the slider's own .widget-readout, else the label beside it: a log slider's
+# formatted value), the explorer's read-out (its last .widget-html outside the controls' grid)
+# and the hash of the canvas pixels.
+_SNAPSHOT_JS = r"""
+(el, a) => {
+  const text = (e) => e ? e.textContent.replace(/\s+/g, ' ').trim() : '';
+  const s = el.querySelectorAll('.widget-slider')[a.nth];
+  const h = s.querySelector('.noUi-handle');
+  const own = s.querySelector('.widget-readout');
+  let label = own && own.offsetParent !== null ? text(own) : '', beside = false;
+  if (!label && s.parentElement) {
+    label = text(Array.from(s.parentElement.children).find(
+        (c) => c !== s && c.classList.contains('widget-label')));
+    beside = true;
+  }
+  const htmls = Array.from(el.querySelectorAll('.widget-html'))
+                     .filter((e) => !e.closest('.widget-gridbox'));
+  return {value: h.getAttribute('aria-valuetext') || h.getAttribute('aria-valuenow'),
+          label: label, beside: beside,
+          readout: htmls.length > 1 ? text(htmls[htmls.length - 1]) : '',
+          hash: window.__initlabBench.hash(el.querySelector('.jupyter-matplotlib-figure canvas'))};
+}
+"""
+
+# JupyterLab's log console counter (status bar): output of widget callbacks lands there.
+_LOG_COUNT_JS = r"""
+() => {
+  const e = document.querySelector('.jp-LogConsoleStatusItem');
+  const m = e && e.textContent.match(/\d+/);
+  return m ? parseInt(m[0], 10) : 0;
+}
+"""
 
 
 def _wait_idle(page, lab, timeout_s: float) -> None:
@@ -343,9 +640,219 @@ def _time_changes(page, lab, explorer, control: dict, args) -> list[dict]:
     return results
 
 
-def measure_in_browser(args, lab, notebook: Path, root: Path, log) -> dict:
-    """Start the lab and the browser, run the notebook, time every explorer's controls; stop
-    everything, whatever happens. Returns the raw results."""
+def _wait_quiet(page, lab, explorer, args, timeout_s=None) -> None:
+    """Until the kernel is idle and the canvas pixels have not changed for ``--settle`` s."""
+    timeout_s = timeout_s or args.timeout
+    stable = {"settle": args.settle * 1000, "timeout": timeout_s * 1000}
+    _wait_idle(page, lab, timeout_s)
+    explorer.evaluate(_STABLE_JS, stable)
+    _wait_idle(page, lab, timeout_s)
+
+
+def _new_errors(page, lab, before: int) -> list[dict]:
+    errors = lab.error_outputs(page)
+    return errors[before:] if len(errors) >= before else errors
+
+
+def _explorer_info(explorer, i, args, default_names):
+    """``(name, info)`` of an explorer to measure, or ``None`` to skip it."""
+    info = explorer.evaluate(_CONTROLS_JS)
+    name = explorer_name(info["title"], i)
+    if name not in (args.explorers or default_names or [name]) or not info["has_canvas"]:
+        return None
+    return name, info
+
+
+def _warn_no_figure(name, info, log) -> None:
+    if not all(info["canvas_size"]):
+        log(
+            f"WARNING: {name}: its canvas is {info['canvas_size']} pixels, the figure is not "
+            "shown; only the read-outs and the kernel are measured"
+        )
+
+
+def _slider_handle(lab, explorer, control: dict):
+    return explorer.locator(lab.SLIDER).nth(control["nth"]).locator(lab.SLIDER_HANDLE).first
+
+
+def _burst_explorer(page, lab, explorer, i, args, log) -> dict | None:
+    """``--burst``: N ArrowRight presses on one slider within ``--burst-seconds``; the time from
+    the last key to settled pixels, and whether the explorer shows the last value."""
+    found = _explorer_info(explorer, i, args, BURST_EXPLORERS)
+    if found is None:
+        return None
+    name, info = found
+    entry = {"name": name, "title": info["title"], "index": i, "control": args.burst_control}
+    _warn_no_figure(name, info, log)
+    sliders = [c for c in info["controls"] if c["kind"] == "slider"]
+    control = next((c for c in sliders if c["description"] == args.burst_control), None)
+    if control is None:
+        log(f"{name}: no slider {args.burst_control!r}, skipped")
+        return None
+    n = args.burst
+    handle = _slider_handle(lab, explorer, control)
+    errors_before, log_before = len(lab.error_outputs(page)), page.evaluate(_LOG_COUNT_JS)
+    explorer.scroll_into_view_if_needed()
+    lab.move_mouse_away(page)
+    # Untimed: n steps down (or to the bottom), so that the burst of n ArrowRight has room.
+    handle.focus()
+    for _ in range(n):
+        page.keyboard.press("ArrowLeft")
+    _wait_quiet(page, lab, explorer, args)
+    entry["start"] = explorer.evaluate(_SNAPSHOT_JS, {"nth": control["nth"]})
+    page.wait_for_timeout(args.pause * 1000)
+    handle.focus()
+    explorer.evaluate(
+        _BURST_JS,
+        {
+            "nth": control["nth"],
+            "settle": args.settle * 1000,
+            "timeout": args.timeout * 1000,
+            "burstMs": args.burst_seconds * 1000,
+            "indicator": lab.EXEC_INDICATOR,
+        },
+    )
+    t_start = time.monotonic()
+    for k in range(n):  # paced by the clock: key k at k / (n - 1) of --burst-seconds
+        delay = t_start + k * args.burst_seconds / max(n - 1, 1) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        page.keyboard.press("ArrowRight")
+    page.evaluate("() => { window.__initlabBench.burst.ended = true; }")
+    page.wait_for_function(
+        "() => window.__initlabBench.burst.done",
+        polling=50,
+        timeout=(args.timeout + args.settle + 10) * 1000,
+    )
+    entry["result"] = page.evaluate("() => window.__initlabBench.burst.result")
+    entry["after"] = explorer.evaluate(_SNAPSHOT_JS, {"nth": control["nth"]})
+    # Untimed: the same value again, on its own (one step away and back).
+    for key in ("ArrowLeft", "ArrowRight"):
+        handle.focus()
+        page.keyboard.press(key)
+        page.wait_for_timeout(args.pause * 1000)
+        _wait_quiet(page, lab, explorer, args)
+    entry["again"] = explorer.evaluate(_SNAPSHOT_JS, {"nth": control["nth"]})
+    entry["errors"] = _new_errors(page, lab, errors_before)
+    entry["log_messages"] = page.evaluate(_LOG_COUNT_JS) - log_before
+    entry["busy"] = busy_summary(entry["result"]["statuses"])
+    entry["verdict"] = burst_verdict(
+        entry["result"], entry["after"], entry["again"], entry["errors"]
+    )
+    v, r = entry["verdict"], entry["result"]
+    log(
+        f"  {name:<11} {n} keys in {_ms(r['burst_ms'])} ms ({r['moves']} moves): settled "
+        f"{_ms(v['settled'])} ms after the last, {'on' if v['on_last_value'] else 'NOT on'} the "
+        f"last value, {len(entry['errors'])} error output(s), {entry['log_messages']} log "
+        f"message(s)"
+    )
+    if entry["errors"]:
+        log(lab.format_errors(entry["errors"], limit=600))
+    return entry
+
+
+def _restore_slider(page, lab, handle, value: str, limit: int = 400) -> None:
+    """Back to ``value`` (an aria-valuetext): Home, then ArrowRight until there (cheap values
+    first: every slider of the worst cases costs more the higher it is)."""
+    handle.focus()
+    page.keyboard.press("Home")
+    for _ in range(limit):
+        now = handle.evaluate(_SLIDER_VALUE_JS).split("|")[0]
+        if float(now) >= float(value):
+            return
+        page.keyboard.press("ArrowRight")
+
+
+def _worst_case_explorer(page, lab, explorer, i, args, log) -> dict | None:
+    """``--worst-case``: each case of :func:`worst_cases` from the values the page showed; the
+    timed key is End on the case's last slider."""
+    found = _explorer_info(explorer, i, args, None)
+    if found is None:
+        return None
+    name, info = found
+    _warn_no_figure(name, info, log)
+    sliders = {c["description"]: c for c in info["controls"] if c["kind"] == "slider"}
+    entry = {"name": name, "title": info["title"], "index": i, "cases": []}
+    explorer.scroll_into_view_if_needed()
+    timeout_ms = args.worst_timeout * 1000
+    for case in worst_cases(name, sliders):
+        errors_before = len(lab.error_outputs(page))
+        lab.move_mouse_away(page)
+        _wait_quiet(page, lab, explorer, args, args.worst_timeout)
+        for description in case[:-1]:  # untimed: the other sliders of the case first
+            _slider_handle(lab, explorer, sliders[description]).focus()
+            page.keyboard.press("End")
+            page.wait_for_timeout(args.pause * 1000)
+            _wait_quiet(page, lab, explorer, args, args.worst_timeout)
+        page.wait_for_timeout(args.pause * 1000)
+        handle = _slider_handle(lab, explorer, sliders[case[-1]])
+        handle.focus()
+        before = handle.evaluate(_SLIDER_VALUE_JS)
+        explorer.evaluate(
+            _ARM_JS,
+            {
+                "event": "keydown",
+                "timeout": timeout_ms,
+                "settle": args.settle * 1000,
+                "indicator": lab.EXEC_INDICATOR,
+                "track": True,
+            },
+        )
+        page.keyboard.press("End")
+        after = handle.evaluate(_SLIDER_VALUE_JS)
+        if after == before:
+            page.evaluate("() => { window.__initlabBench.cancel = 'control did not move'; }")
+        page.wait_for_function(
+            "() => window.__initlabBench.done",
+            polling=50,
+            timeout=(4 * args.worst_timeout + args.settle + 10) * 1000,
+        )
+        result = page.evaluate("() => window.__initlabBench.result")
+        shown = explorer.evaluate(_SNAPSHOT_JS, {"nth": sliders[case[-1]]["nth"]})["label"]
+        has_bar = explorer.locator(".widget-hprogress, .widget-vprogress").count() > 0
+        busy = busy_summary(result.get("statuses") or [], result.get("final"))
+        progress = progress_summary(result.get("progress") or []) if has_bar else None
+        met, reasons = worst_case_verdict(result, busy, progress)
+        row = {
+            "case": " + ".join(f"{d} max" for d in case),
+            "shown": shown,
+            "value_after": after.split("|")[0],
+            "result": result,
+            "busy": busy,
+            "progress": progress,
+            "met": met,
+            "reasons": reasons,
+        }
+        # Untimed: every slider of the case back where it was.
+        row["not_restored"] = []
+        for description in case:
+            start = sliders[description]["value"]
+            handle = _slider_handle(lab, explorer, sliders[description])
+            _restore_slider(page, lab, handle, start)
+            page.wait_for_timeout(args.pause * 1000)
+            _wait_quiet(page, lab, explorer, args, args.worst_timeout)
+            now = handle.evaluate(_SLIDER_VALUE_JS).split("|")[0]
+            if now != start:
+                row["not_restored"].append(description)
+                log(f"WARNING: {name}: {description} is at {now}, not back at {start}")
+        row["errors"] = _new_errors(page, lab, errors_before)
+        entry["cases"].append(row)
+        log(
+            f"  {name:<11} {row['case']:<22} first pixels {_ms(result['latency'])} ms, last "
+            f"{_ms(result['final'])} ms, kernel busy {_ms(busy['longest'])} ms"
+            + ("" if progress is None else f", progress moved: {progress['moved']}")
+            + f", {len(row['errors'])} error output(s)"
+        )
+        if row["errors"]:
+            log(lab.format_errors(row["errors"], limit=600))
+    return entry
+
+
+def measure_in_browser(args, lab, notebook: Path, root: Path, log, measure=None) -> dict:
+    """Start the lab and the browser, run the notebook, time every explorer's controls (with
+    ``measure(page, lab, explorer, index, args, log)``, default :func:`_measure_explorer`);
+    stop everything, whatever happens. Returns the raw results."""
+    measure = measure or _measure_explorer
     out = {"explorers": [], "blocked_requests": []}
     server = lab.LabServer(root)
     try:
@@ -375,7 +882,7 @@ def measure_in_browser(args, lab, notebook: Path, root: Path, log) -> dict:
             explorers = page.locator(f"{lab.PANEL} {lab.EXPLORER}")
             log(f"{explorers.count()} explorer(s) on the page")
             for i in range(explorers.count()):
-                entry = _measure_explorer(page, lab, explorers.nth(i), i, args, log)
+                entry = measure(page, lab, explorers.nth(i), i, args, log)
                 if entry is not None:
                     out["explorers"].append(entry)
             with contextlib.suppress(Exception):
@@ -407,6 +914,9 @@ def _measure_explorer(page, lab, explorer, i, args, log) -> dict | None:
         return None
     if not info["has_canvas"]:
         log(f"{name}: no ipympl canvas inside, skipped")
+        return None
+    if not all(info["canvas_size"]):
+        log(f"{name}: its canvas is {info['canvas_size']} pixels (no figure shown), skipped")
         return None
     controls = [
         c for c in info["controls"] if not args.controls or c["description"] in args.controls
@@ -610,6 +1120,54 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines).rstrip()
 
 
+def burst_table(entries: list[dict]) -> str:
+    """The ``--burst`` table: one row per explorer."""
+    head = (
+        f"{'explorer':<11} {'control':<8} {'keys':>4} {'in ms':>6} {'moves':>5} {'drawn':>5} "
+        f"{'settled':>7} {'idle at':>7} {'figure':<6} {'last value':<10} {'errors':>6}  goal"
+    )
+    lines = [head, "-" * len(head)]
+    for e in entries:
+        r, v = e["result"], e["verdict"]
+        errors = len(e["errors"]) + max(e.get("log_messages", 0), 0)
+        goal = f"settled <= {BURST_GOAL_MS:g} ms, last value, no error: "
+        goal += "met" if v["met"] else "NOT MET"
+        if r["status"] != "ok":
+            goal += f" ({r['status']})"
+        lines.append(
+            f"{e['name']:<11} {e['control']:<8} {r['keys']:>4} {_ms(r['burst_ms']):>6} "
+            f"{r['moves']:>5} {len(r['changes']):>5} {_ms(v['settled']):>7} "
+            f"{_ms(e['busy']['idle_at']):>7} {'yes' if v['figure'] else 'NONE':<6} "
+            f"{'yes' if v['on_last_value'] else 'NO':<10} {errors:>6}  {goal}"
+        )
+        lines += [f"{'':<11} differs: {m}" for m in v["mismatches"]]
+    return "\n".join(lines)
+
+
+def worst_case_table(entries: list[dict]) -> str:
+    """The ``--worst-case`` table: one row per explorer and case."""
+    head = (
+        f"{'explorer':<11} {'case':<22} {'shown':>6} {'first':>6} {'last':>6} {'busy':>6} "
+        f"{'idle at':>7} {'progress':>8} {'errors':>6}  goal"
+    )
+    lines = [head, "-" * len(head)]
+    for e in entries:
+        for c in e["cases"]:
+            r, b, pr = c["result"], c["busy"], c["progress"]
+            progress = "-" if pr is None else ("moved" if pr["moved"] else "still")
+            goal = f"busy <= {FREEZE_GOAL_MS / 1000:g} s, progress if > "
+            goal += f"{PROGRESS_AFTER_MS / 1000:g} s: " + ("met" if c["met"] else "NOT MET")
+            if c["reasons"]:
+                goal += f" ({', '.join(c['reasons'])})"
+            lines.append(
+                f"{e['name']:<11} {c['case']:<22} {c['shown']:>6} {_ms(r['latency']):>6} "
+                f"{_ms(r['final']):>6} {_ms(b['longest']):>6} {_ms(b['idle_at']):>7} "
+                f"{progress:>8} {len(c['errors']):>6}  {goal}"
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
 def versions(chromium: str) -> dict:
     import ipympl
     import ipywidgets
@@ -646,7 +1204,34 @@ def _parse_args(argv):
     p.add_argument("--json", metavar="PATH", help="write the raw numbers here")
     p.add_argument("--screenshots", metavar="DIR", help="save a PNG of each explorer here")
     p.add_argument("--no-agg", action="store_true", help="skip the Agg timings")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--burst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: N ArrowRight presses on one slider, time from the last to settled pixels",
+    )
+    mode.add_argument(
+        "--worst-case",
+        action="store_true",
+        help="instead: each slider of WORST_CASES to its maximum (End), pixels and kernel busy",
+    )
+    p.add_argument(
+        "--burst-seconds", type=float, default=1.0, help="--burst: s for the N keys (default 1)"
+    )
+    p.add_argument(
+        "--burst-control", default=BURST_CONTROL, help=f"--burst: slider (default {BURST_CONTROL})"
+    )
+    p.add_argument(
+        "--worst-timeout",
+        type=float,
+        default=120.0,
+        help="--worst-case: s before a change fails (default 120)",
+    )
     args = p.parse_args(argv)
+    if args.burst < 0:
+        p.error("--burst N needs N >= 1")
     args.explorers = [x.strip() for x in args.explorers.split(",") if x.strip()]
     args.controls = [x.strip() for x in args.controls.split(",") if x.strip()]
     return args
@@ -702,9 +1287,14 @@ def main(argv=None) -> int:
     load_start = _load()
     log(f"load average at start: {' / '.join(map(str, load_start))} ({os.cpu_count()} CPUs)")
     started = time.time()
+    measure = None
+    if args.burst:
+        measure = _burst_explorer
+    elif args.worst_case:
+        measure = _worst_case_explorer
     try:
-        browser = measure_in_browser(args, lab, notebook, root, log)
-        if not args.no_agg:
+        browser = measure_in_browser(args, lab, notebook, root, log, measure)
+        if measure is None and not args.no_agg:
             log("timing the same changes on Agg ...")
             measure_on_agg(browser, args, log)
     except BaseException:
@@ -727,15 +1317,39 @@ def main(argv=None) -> int:
         "settings": {
             k: getattr(args, k)
             for k in ("repeats", "agg_repeats", "pause", "settle", "timeout", "controls")
+            + (("burst", "burst_seconds", "burst_control") if args.burst else ())
+            + (("worst_case", "worst_timeout") if args.worst_case else ())
         },
     }
-    rows = build_rows(browser)
     print()
-    print(
-        "key press -> first changed canvas pixels in chromium (ms): median, p95; final: the\n"
-        "last change of that redraw (median); Agg: control.value + fig.canvas.draw() (median)"
-    )
-    print(format_table(rows))
+    if args.burst:
+        rows = browser["explorers"]
+        print(
+            f"--burst {args.burst}: ArrowRight {args.burst} times in ~{args.burst_seconds:g} s on "
+            f"the {args.burst_control!r} handle. settled: ms from the last key\n"
+            "event to the last change of the canvas pixels (none after it for --settle s, kernel\n"
+            "idle); drawn: canvas changes during the burst; idle at: ms from the last key to\n"
+            "the kernel's last return to idle; last value: the read-outs and pixels equal those\n"
+            "of the same value set again on its own; errors: new error outputs + log console\n"
+            "messages"
+        )
+        print(burst_table(rows))
+    elif args.worst_case:
+        rows = browser["explorers"]
+        print(
+            "--worst-case: End on each slider of the case (the others at the values the page\n"
+            "showed); first / last: ms from the key to the first / last changed canvas pixels;\n"
+            "busy: the kernel's longest busy spell after the key (its execution indicator),\n"
+            "idle at: ms to its last return to idle; progress: the progress bar's width moved"
+        )
+        print(worst_case_table(rows))
+    else:
+        rows = build_rows(browser)
+        print(
+            "key press -> first changed canvas pixels in chromium (ms): median, p95; final: the\n"
+            "last change of that redraw (median); Agg: control.value + fig.canvas.draw() (median)"
+        )
+        print(format_table(rows))
     print()
     print(f"load average at start: {' / '.join(map(str, load_start))}")
     print(f"load average at end:   {' / '.join(map(str, load_end))} ({os.cpu_count()} CPUs)")

@@ -63,3 +63,148 @@ def test_values_from_what_the_page_shows():
     bias = W.Dropdown(options=[("zeros", "zeros"), ("constant 0.5", "constant")], value="zeros")
     assert bench.python_value(bias, {"kind": "dropdown", "index": 1}) == "constant"
     assert bench.neighbour_value(bias, "zeros", 1) == "constant"
+
+
+# --burst and --worst-case
+
+
+def test_worst_cases_follow_the_plan_and_the_page():
+    assert bench.worst_cases(
+        "training", ["scale", "layers", "width", "lr", "epochs", "seed", "restarts"]
+    ) == [  # fmt: skip
+        ("layers",),
+        ("width",),
+        ("epochs",),
+        ("restarts",),
+    ]
+    assert bench.worst_cases("depth", ["scale", "depth", "width"])[-1] == ("depth", "width")
+    assert bench.worst_cases("depth", ["scale", "depth"]) == [("depth",)]  # no width slider
+    assert bench.worst_cases("explorer-5", ["a", "b"]) == [("a",), ("b",)]
+
+
+def test_busy_spells_from_status_changes():
+    # idle before the key, busy 10..1200 ms, idle, busy again 1250..1300 ms
+    st = [[-50.0, "idle"], [10.0, "busy"], [1200.0, "idle"], [1250.0, "busy"], [1300.0, "idle"]]
+    b = bench.busy_summary(st)
+    assert b == {"longest": 1190.0, "spells": 2, "idle_at": 1300.0, "open": False}
+    # a spell that began before the key counts from the key; one over before it not at all
+    b = bench.busy_summary([[-300.0, "busy"], [-200.0, "idle"], [-20.0, "busy"], [80.0, "idle"]])
+    assert b["longest"] == 80.0 and b["spells"] == 1
+    # still busy at the end: open, lasting until `end`
+    b = bench.busy_summary([[0.0, "idle"], [5.0, "busy"]], end=4005.0)
+    assert b["open"] and b["idle_at"] is None and b["longest"] == 4000.0
+    assert bench.busy_summary([[-10.0, "idle"]]) == {
+        "longest": 0.0,
+        "spells": 0,
+        "idle_at": 0.0,
+        "open": False,
+    }
+
+
+def test_progress_moved_only_with_a_value_between_the_ends():
+    assert bench.progress_summary(
+        [[-5.0, "100%"], [3.0, "0%"], [900.0, "42.5%"], [2e3, "100%"]]
+    ) == {
+        "values": [0.0, 42.5, 100.0],
+        "moved": True,
+    }
+    assert not bench.progress_summary([[-5.0, "100%"], [3.0, "0%"], [2e3, "100%"]])["moved"]
+    assert not bench.progress_summary([])["moved"]
+
+
+def _result(status="ok", final=200.0):
+    return {"status": status, "latency": final, "final": final}
+
+
+def test_worst_case_verdicts():
+    quick = bench.busy_summary([[0.0, "idle"], [5.0, "busy"], [300.0, "idle"]])
+    assert bench.worst_case_verdict(_result(), quick, None) == (True, [])
+    slow = bench.busy_summary([[0.0, "idle"], [5.0, "busy"], [2505.0, "idle"]])
+    moved = bench.progress_summary([[100.0, "0%"], [1000.0, "50%"]])
+    still = bench.progress_summary([[100.0, "0%"], [2400.0, "100%"]])
+    assert bench.worst_case_verdict(_result(final=2600.0), slow, moved) == (True, [])
+    assert bench.worst_case_verdict(_result(final=2600.0), slow, still) == (
+        False,
+        ["progress bar did not move"],
+    )
+    assert bench.worst_case_verdict(_result(final=2600.0), slow, None) == (
+        False,
+        ["no progress shown"],
+    )
+    frozen = bench.busy_summary([[0.0, "idle"], [5.0, "busy"], [5005.0, "idle"]])
+    assert bench.worst_case_verdict(_result(final=5100.0), frozen, moved) == (
+        False,
+        ["kernel busy 5.0 s"],
+    )
+    # the kernel busy long after a quick first picture still needs progress
+    assert not bench.worst_case_verdict(_result(final=150.0), slow, None)[0]
+    assert bench.worst_case_verdict(_result("timeout", None), quick, None)[1] == ["timeout"]
+
+
+def _snap(value="0.5", label="3.16", readout="std(z) = 3.16", hash_="ab:840x560"):
+    return {"value": value, "label": label, "beside": True, "readout": readout, "hash": hash_}
+
+
+def test_burst_verdicts():
+    result = {"status": "ok", "changes": [-400.0, -20.0, 130.0, 180.0]}
+    v = bench.burst_verdict(result, _snap(), _snap(), [])
+    assert v["settled"] == 180.0 and v["changes_after_last_key"] == 2
+    assert v["on_last_value"] and v["figure"] and v["met"] and v["mismatches"] == []
+    late = {"status": "ok", "changes": [1500.0]}
+    assert not bench.burst_verdict(late, _snap(), _snap(), [])["met"]
+    # nothing drawn after the last key, and the figure of an earlier value
+    stale = bench.burst_verdict(
+        {"status": "ok", "changes": [-50.0]}, _snap(), _snap(hash_="cd"), []
+    )
+    assert stale["settled"] == 0.0 and not stale["on_last_value"] and not stale["met"]
+    assert stale["mismatches"] == ["hash: 'ab:840x560' after the burst, 'cd' set again"]
+    # the explorer's read-out of another value
+    other = bench.burst_verdict(result, _snap(readout="std(z) = 2.9"), _snap(), [])
+    assert not other["on_last_value"] and "readout" in other["mismatches"][0]
+    # a label that does not show the handle's value (10 ** 0.5 = 3.16)
+    wrong_label = bench.burst_verdict(result, _snap(label="2.82"), _snap(label="2.82"), [])
+    assert wrong_label["mismatches"] == ["label '2.82', value 3.16"]
+    assert not bench.burst_verdict(result, _snap(), _snap(), [{"kind": "error"}])["met"]
+    empty = bench.burst_verdict(result, _snap(hash_="empty:0x0"), _snap(hash_="empty:0x0"), [])
+    assert not empty["figure"] and empty["settled"] is None and not empty["met"]
+    assert empty["on_last_value"]  # the read-outs still agree
+    assert (
+        bench.burst_verdict({"status": "never settled", "changes": []}, _snap(), _snap(), [])[
+            "settled"
+        ]
+        is None
+    )
+
+
+def test_log_slider_labels():
+    assert bench.log_slider_label("0") == "1"
+    assert bench.log_slider_label("-2") == "0.01"
+    assert bench.log_slider_label("0.1760912590556813") == "1.5"
+    assert bench.log_slider_label("2.0") == "100"
+
+
+def _burst_entry(name, settled_changes, hash_="ab:1x1"):
+    result = {"status": "ok", "keys": 50, "moves": 50, "burst_ms": 1002.0,
+              "changes": settled_changes}  # fmt: skip
+    snap = _snap(hash_=hash_)
+    verdict = bench.burst_verdict(result, snap, snap, [])
+    return {"name": name, "control": "scale", "result": result, "errors": [], "log_messages": 0,
+            "busy": {"idle_at": 250.0}, "verdict": verdict}  # fmt: skip
+
+
+def test_tables():
+    text = bench.burst_table([_burst_entry("depth", [-5.0, 90.0]),
+                              _burst_entry("symmetry", [], "empty:0x0")])  # fmt: skip
+    depth, symmetry = text.splitlines()[2:4]
+    assert depth.split()[:7] == ["depth", "scale", "50", "1002", "50", "2", "90"]
+    assert depth.endswith(": met")
+    assert "NONE" in symmetry and symmetry.endswith("NOT MET")
+    busy = bench.busy_summary([[0.0, "idle"], [5.0, "busy"], [4005.0, "idle"]])
+    progress = bench.progress_summary([[9.0, "0%"], [2000.0, "40%"]])
+    met, reasons = bench.worst_case_verdict(_result(final=4100.0), busy, progress)
+    case = {"case": "epochs max", "shown": "3000", "result": _result(final=4100.0), "busy": busy,
+            "progress": progress, "met": met, "reasons": reasons, "errors": []}  # fmt: skip
+    row = bench.worst_case_table([{"name": "training", "cases": [case]}]).splitlines()[2]
+    assert row.split()[:9] == ["training", "epochs", "max", "3000", "4100", "4100", "4000",
+                               "4005", "moved"]  # fmt: skip
+    assert row.endswith("NOT MET (kernel busy 4.0 s)")

@@ -101,7 +101,7 @@ def log_slider(value, lo: float, hi: float, description: str, *, what=None,
     return W.FloatLogSlider(
         value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=step,
         description=description, readout=False, continuous_update=continuous,
-        layout=W.Layout(width="220px"), style=STYLE,
+        layout=W.Layout(width="212px"), style=STYLE,
     )  # fmt: skip
 
 
@@ -120,7 +120,7 @@ def labelled(control) -> W.Widget:
     it, any other control as it is."""
     if not isinstance(control, W.FloatLogSlider):
         return control
-    label = W.Label(fmt(control.value), layout=W.Layout(width="50px"))
+    label = W.Label(fmt(control.value), layout=W.Layout(width="58px"))
 
     def relabel(change):
         label.value = fmt(change["new"])

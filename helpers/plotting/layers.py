@@ -57,6 +57,7 @@ def plot_layer_std(ax, stds, *, theory=None, label=None, color=None, marker="o")
             color=line.get_color(),
             label="theory" if label is None else f"{label}: theory",
             gid=STD_GID + "-theory",
+            zorder=line.get_zorder() + 0.1,  # on top: a good theory hides under the measurement
         )
     others = [t for t in ax.texts if t.get_gid() == STD_GID + "-note"]
     note = ax.text(
@@ -183,7 +184,7 @@ def plot_layer_histograms(
     if colorbar:
         cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.05, aspect=25)
         cbar.set_label("layer")
-        cbar.ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        cbar.locator = MaxNLocator(integer=True, nbins=6)  # layer numbers
     ax.set_ylabel("fraction of values")
     artists = HistogramArtists(lines, cbar, mappable, bins, [None], label_every)
     update_layer_histograms(artists, arrays, range=range)

@@ -92,6 +92,18 @@ def test_rendering_blits_when_nothing_static_changed(explorer):
     assert np.array_equal(np.asarray(explorer.figure.canvas.buffer_rgba()), ref)
 
 
+def test_redrawing_one_axes_gives_the_picture_of_a_full_draw(explorer):
+    ax = explorer.figure.axes[0]
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.5 * (hi - lo))  # a static change in one Axes only
+    axes = explorer.renders["axes"]
+    partial = explorer.pixels()
+    assert explorer.renders["axes"] == axes + 1
+    explorer.figure.canvas.draw()
+    full = np.asarray(explorer.figure.canvas.buffer_rgba())
+    assert np.mean(np.any(partial != full, axis=2)) < 0.002  # antialiased edges at most
+
+
 def test_the_static_picture_shows_what_the_canvas_shows(explorer):
     from io import BytesIO
 

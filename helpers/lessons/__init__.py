@@ -6,7 +6,7 @@ the helpers breaks a lesson, a test says which one.
 
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
-:mod:`.training` (05), :mod:`.claims` (06).
+:mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` (06).
 """
 
 from .basics import (
@@ -37,6 +37,12 @@ from .claims import (
     sigmoid_scale_experiment,
     train_without_biases,
 )
+from .restarts import (
+    RestartSweep,
+    format_reinitialize,
+    reinitialize_demo,
+    restart_sweep,
+)
 from .scale import (
     backward_through_saturation,
     dead_relu_versus_scale,
@@ -64,17 +70,13 @@ from .training import (
     COMPARISON_CONFIGS,
     REFERENCE_RUNS,
     ProgressBar,
-    RestartSweep,
     TrainingResult,
     compare_initialisations,
     comparison_data,
     format_reference,
-    format_reinitialize,
     format_results,
     reference_data,
     reference_experiment,
-    reinitialize_demo,
-    restart_sweep,
 )
 from .variance import (
     FAN_MODES,

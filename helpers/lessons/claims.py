@@ -14,9 +14,10 @@ from .. import data as datasets
 from .. import init as schemes
 from ..mlp import MLP
 from ..train import train
+from .restarts import RestartSweep, restart_sweep
 from .scale import gaussian_inputs
 from .symmetry import make_unbalanced
-from .training import RestartSweep, comparison_data, restart_sweep
+from .training import comparison_data
 from .variance import signal_profile
 
 # ---------------------------------------------------------------------------- 06 claims

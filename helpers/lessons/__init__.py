@@ -6,7 +6,7 @@ the helpers breaks a lesson, a test says which one.
 
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
-:mod:`.training` (05), :mod:`.claims` (06).
+:mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` and :mod:`.claims_scale` (06).
 """
 
 from .basics import (
@@ -23,19 +23,27 @@ from .basics import (
 from .claims import (
     VERDICTS,
     Claim,
-    claim_bias_defaults,
-    claim_global_optimum,
-    claim_orthogonal,
     claim_random_biases,
-    claim_sigmoid_saturation,
-    claim_small_weights,
-    claim_xavier_fan_in,
     claim_zero_biases,
     claim_zero_is_guessing,
     claim_zero_weights,
     claims_summary,
-    sigmoid_scale_experiment,
     train_without_biases,
+)
+from .claims_scale import (
+    claim_bias_defaults,
+    claim_global_optimum,
+    claim_orthogonal,
+    claim_sigmoid_saturation,
+    claim_small_weights,
+    claim_xavier_fan_in,
+    sigmoid_scale_experiment,
+)
+from .restarts import (
+    RestartSweep,
+    format_reinitialize,
+    reinitialize_demo,
+    restart_sweep,
 )
 from .scale import (
     backward_through_saturation,
@@ -64,17 +72,13 @@ from .training import (
     COMPARISON_CONFIGS,
     REFERENCE_RUNS,
     ProgressBar,
-    RestartSweep,
     TrainingResult,
     compare_initialisations,
     comparison_data,
     format_reference,
-    format_reinitialize,
     format_results,
     reference_data,
     reference_experiment,
-    reinitialize_demo,
-    restart_sweep,
 )
 from .variance import (
     FAN_MODES,

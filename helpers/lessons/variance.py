@@ -258,6 +258,71 @@ def gain_experiment(*, depth: int = 30, width: int = 256, n_samples: int = 128, 
     return rows
 
 
+def _library_weight_spec(fi: int, fo: int) -> list:
+    """The weight initialisers of :func:`library_equivalents`: (library, formula, documented value,
+    kind, helpers scheme, scale) for ``fan_in = fi``, ``fan_out = fo``."""
+    linear_gain = np.sqrt(2.0 / (1.0 + 5.0))  # calculate_gain("leaky_relu", a=sqrt(5))
+    return [
+        ("torch xavier_uniform_ | Keras GlorotUniform", "sqrt(6/(fan_in+fan_out))",
+         np.sqrt(6.0 / (fi + fo)), "bound", "xavier_uniform", 1.0),
+        ("torch xavier_normal_ | Keras GlorotNormal", "sqrt(2/(fan_in+fan_out))",
+         np.sqrt(2.0 / (fi + fo)), "std", "xavier_normal", 1.0),
+        ("torch kaiming_uniform_(relu) | Keras HeUniform", "sqrt(6/fan_in)",
+         np.sqrt(6.0 / fi), "bound", "he_uniform", 1.0),
+        ("torch kaiming_normal_(relu) | Keras HeNormal", "sqrt(2/fan_in)",
+         np.sqrt(2.0 / fi), "std", "he_normal", 1.0),
+        ("torch kaiming_uniform_(linear) | Keras LecunUniform", "sqrt(3/fan_in)",
+         np.sqrt(3.0 / fi), "bound", "lecun_uniform", 1.0),
+        ("torch kaiming_normal_(linear) | Keras LecunNormal", "sqrt(1/fan_in)",
+         np.sqrt(1.0 / fi), "std", "lecun_normal", 1.0),
+        ("torch nn.Linear weight: kaiming_uniform_(a=sqrt 5)", "sqrt(2/(1+5)) sqrt(3/fan_in)",
+         linear_gain * np.sqrt(3.0 / fi), "bound", "he_uniform", 1.0 / np.sqrt(6.0)),
+    ]  # fmt: skip
+
+
+def _library_weight_rows(fi: int, fo: int, rng: np.random.Generator) -> list:
+    """The weight rows of :func:`library_equivalents`, one matrix drawn from ``rng`` per row."""
+    rows = []
+    for library, formula, documented, kind, scheme, scale in _library_weight_spec(fi, fo):
+        W = schemes.initialize(scheme, fi, fo, scale=scale, rng=rng)
+        theory_std = schemes.std(scheme, fi, fo, scale=scale)
+        ours = schemes.bound(scheme, fi, fo, scale=scale) if kind == "bound" else theory_std
+        rows.append(
+            {
+                "library": library,
+                "formula": formula,
+                "documented": float(documented),
+                "ours": float(ours),
+                "kind": kind,
+                "drawn_std": diagnostics.std(W),
+                "expected_std": float(theory_std),
+            }
+        )
+    return rows
+
+
+def _library_bias_rows(fi: int, fo: int, seed: int) -> list:
+    """The bias rows of :func:`library_equivalents`: ``nn.Linear``'s and ``Dense``'s defaults."""
+    rows = []
+    for library, formula, documented, bias in [
+        ("torch nn.Linear bias", "U(-1/sqrt(fan_in), 1/sqrt(fan_in))", 1.0 / np.sqrt(fi), "torch"),
+        ("Keras Dense bias", "bias_initializer='zeros'", 0.0, "zeros"),
+    ]:
+        b = MLP([fi, fo], output="linear", bias=bias, seed=seed).biases[0]
+        rows.append(
+            {
+                "library": library,
+                "formula": formula,
+                "documented": float(documented),
+                "ours": float(np.max(np.abs(b))),  # largest |b|: at most the bound
+                "kind": "bias",
+                "drawn_std": diagnostics.std(b),
+                "expected_std": float(documented / np.sqrt(3.0)),
+            }
+        )
+    return rows
+
+
 def library_equivalents(fan_in: int = 256, fan_out: int = 128, *, seed: int = 0) -> list:
     """The library initialisers, their documented formulas, and the same numbers from helpers.init.
 
@@ -276,57 +341,7 @@ def library_equivalents(fan_in: int = 256, fan_out: int = 128, *, seed: int = 0)
     """
     fi, fo = _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out")
     rng = np.random.default_rng(seed)
-    linear_gain = np.sqrt(2.0 / (1.0 + 5.0))  # calculate_gain("leaky_relu", a=sqrt(5))
-    spec = [
-        # library, formula, documented value, kind, helpers scheme, scale
-        ("torch xavier_uniform_ | Keras GlorotUniform", "sqrt(6/(fan_in+fan_out))",
-         np.sqrt(6.0 / (fi + fo)), "bound", "xavier_uniform", 1.0),
-        ("torch xavier_normal_ | Keras GlorotNormal", "sqrt(2/(fan_in+fan_out))",
-         np.sqrt(2.0 / (fi + fo)), "std", "xavier_normal", 1.0),
-        ("torch kaiming_uniform_(relu) | Keras HeUniform", "sqrt(6/fan_in)",
-         np.sqrt(6.0 / fi), "bound", "he_uniform", 1.0),
-        ("torch kaiming_normal_(relu) | Keras HeNormal", "sqrt(2/fan_in)",
-         np.sqrt(2.0 / fi), "std", "he_normal", 1.0),
-        ("torch kaiming_uniform_(linear) | Keras LecunUniform", "sqrt(3/fan_in)",
-         np.sqrt(3.0 / fi), "bound", "lecun_uniform", 1.0),
-        ("torch kaiming_normal_(linear) | Keras LecunNormal", "sqrt(1/fan_in)",
-         np.sqrt(1.0 / fi), "std", "lecun_normal", 1.0),
-        ("torch nn.Linear weight: kaiming_uniform_(a=sqrt 5)", "sqrt(2/(1+5)) sqrt(3/fan_in)",
-         linear_gain * np.sqrt(3.0 / fi), "bound", "he_uniform", 1.0 / np.sqrt(6.0)),
-    ]  # fmt: skip
-    rows = []
-    for library, formula, documented, kind, scheme, scale in spec:
-        W = schemes.initialize(scheme, fi, fo, scale=scale, rng=rng)
-        theory_std = schemes.std(scheme, fi, fo, scale=scale)
-        ours = schemes.bound(scheme, fi, fo, scale=scale) if kind == "bound" else theory_std
-        rows.append(
-            {
-                "library": library,
-                "formula": formula,
-                "documented": float(documented),
-                "ours": float(ours),
-                "kind": kind,
-                "drawn_std": diagnostics.std(W),
-                "expected_std": float(theory_std),
-            }
-        )
-    for library, formula, documented, bias in [
-        ("torch nn.Linear bias", "U(-1/sqrt(fan_in), 1/sqrt(fan_in))", 1.0 / np.sqrt(fi), "torch"),
-        ("Keras Dense bias", "bias_initializer='zeros'", 0.0, "zeros"),
-    ]:
-        b = MLP([fi, fo], output="linear", bias=bias, seed=seed).biases[0]
-        rows.append(
-            {
-                "library": library,
-                "formula": formula,
-                "documented": float(documented),
-                "ours": float(np.max(np.abs(b))),  # largest |b|: at most the bound
-                "kind": "bias",
-                "drawn_std": diagnostics.std(b),
-                "expected_std": float(documented / np.sqrt(3.0)),
-            }
-        )
-    return rows
+    return _library_weight_rows(fi, fo, rng) + _library_bias_rows(fi, fo, seed)
 
 
 def format_library_table(rows) -> str:

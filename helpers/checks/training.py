@@ -1,0 +1,67 @@
+"""Notebook 05: feedback for the exercise on keeping the best of several random restarts.
+
+Part of :mod:`helpers.checks`; see its docstring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import data as _data
+from .. import lessons
+from ..mlp import MLP as _MLP
+from ._student import _answer
+
+# ---------------------------------------------------------------------------- 05 training compared
+
+
+def check_keep_best(keep_best) -> bool:
+    """Exercise of notebook 05: ``keep_best(make_model, X, y, seeds, *, epochs, lr)`` trains
+    ``make_model(seed)`` for each seed (full-batch, :func:`helpers.train.train`) and returns
+    ``(best_model, final_losses)``: the trained model with the lowest final loss and the list of
+    every run's final loss, in the order of ``seeds``.
+
+    The check runs it on six seeds of a ``2-3-1`` ReLU network on circles (the restart sweep of
+    the notebook, shortened) and compares with its own runs.
+    """
+    seeds = [0, 1, 2, 3, 4, 5]
+    X, y = _data.make_circles(300, noise=0.05, factor=0.5, rng=np.random.default_rng(0))
+
+    def make_model(seed):
+        return _MLP([2, 3, 1], activation="relu", init="he_normal", seed=seed)
+
+    ok, result = _answer(keep_best, make_model, X, y, seeds, what="keep_best", epochs=300, lr=0.3)
+    if not ok:
+        return False
+    reference = lessons.restart_sweep(seeds, epochs=300, lr=0.3, data_seed=0)
+    try:
+        best, losses = result
+    except (TypeError, ValueError):
+        print("keep_best should return two things: (best_model, final_losses).")
+        return False
+    losses = np.asarray(losses, dtype=np.float64).ravel()
+    if losses.shape != (len(seeds),):
+        print(f"final_losses should hold one loss per seed ({len(seeds)}); got {losses.shape}.")
+        return False
+    if not np.allclose(losses, reference.final_loss, rtol=1e-9, atol=1e-12):
+        print(
+            "Your final losses differ from a plain run of train(make_model(seed), X, y, "
+            "epochs=epochs, lr=lr) for each seed: train each model once, from its own seed, "
+            "and record history.final_loss."
+        )
+        return False
+    if not isinstance(best, _MLP):
+        print(f"best_model should be the trained MLP; got {type(best).__name__}.")
+        return False
+    got = best.loss(X, y)
+    if not np.isclose(got, reference.final_loss.min(), rtol=1e-9, atol=1e-12):
+        print(
+            f"best_model has loss {got:.4f} on the data, but the lowest final loss is "
+            f"{reference.final_loss.min():.4f}: keep the model of the best run (after training)."
+        )
+        return False
+    print(
+        f"Correct: over {len(seeds)} seeds the final losses range from {losses.min():.3f} to "
+        f"{losses.max():.3f}; keep_best returns the run with {losses.min():.3f}."
+    )
+    return True

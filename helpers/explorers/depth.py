@@ -104,8 +104,7 @@ class DepthExplorer(Explorer):
             line.set_label("_theory")  # the title says "dashed: theory"
         ax.legend(loc="best", fontsize=plotting.fontsize("legend") * 0.85, handlelength=1.5)
         self.titles = [plotting.panel_title(a, " ") for a in (self.ax_act, self.ax_grad, ax)]
-        self.animate(*self.hist_act.lines, *self.hist_grad.lines, *self.std_act, *self.std_grad,
-                     *self.titles)  # fmt: skip
+        self.animate(*self.hist_act.lines, *self.hist_grad.lines, *self.std_act, *self.std_grad)
 
     def compute(self, state):
         depth, width, act = state["depth"], state["width"], state["activation"]
@@ -155,9 +154,10 @@ class DepthExplorer(Explorer):
                             y=plotting.decade_limits(*parts, pad=3.0))  # fmt: skip
         t_act, t_grad, t_std = self.titles
         zeros = " (zeros not shown)" if v["zero_share"] is not None else ""
-        t_act.set_text("forward: activations" + zeros)
-        t_grad.set_text("backward: gradients")
-        t_std.set_text("std (dashed: theory)" if v["act_theory"] is not None else "std per layer")
+        plotting.set_text(t_act, "forward: activations" + zeros)  # static: changes redraw the Axes
+        plotting.set_text(t_grad, "backward: gradients")
+        theory = v["act_theory"] is not None
+        plotting.set_text(t_std, "std (dashed: theory)" if theory else "std per layer")
         notes = []
         if v["overflow_layer"]:
             notes.append(f"activations overflow float64 from layer {v['overflow_layer']}")

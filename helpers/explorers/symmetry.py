@@ -84,8 +84,10 @@ class SymmetryExplorer(Explorer):
         ax.set_xlabel("step")
         self.spread_note = ax.text(0.03, 0.93, "", transform=ax.transAxes, va="top")
         self.titles = [plotting.panel_title(a, " ") for a in fig.axes]
+        plotting.set_text(self.titles[1], "gradient to each unit at step 0")
+        plotting.set_text(self.titles[3], "spread between the units' weights")
         self.animate(*self.unit_lines, *self.unit_lines_init, *self.grad_bars, self.loss_line)
-        self.animate(*self.spread_lines, self.grad_note, self.spread_note, *self.titles)
+        self.animate(*self.spread_lines, self.titles[0], self.titles[2])  # with numbers
 
     def compute(self, state):
         m = self.model(state)
@@ -126,21 +128,19 @@ class SymmetryExplorer(Explorer):
             self.unit_lines[j].set_data(t, A[:, j])
             self.unit_lines_init[j].set_data(t, A0[:, j])
         plotting.fit_unit_axes(self.ax_units, A0, A)
-        t_units, t_grad, t_loss, t_spread = self.titles
+        t_units, _, t_loss, _ = self.titles
         plotting.set_text(t_units, "training diverged (dotted: at init)" if v["diverged"]
                           else f"distinct units: {v['distinct_trained']} of "
                           f"{self.hidden}")  # fmt: skip
         self._draw_gradients(v["grad_to_units"])
-        plotting.set_text(t_grad, "gradient to each unit at step 0")
         plotting.update_loss(self.loss_line, v["loss"])
         plotting.set_limits(self.ax_loss, x=(0, max(v["steps"], 1)))
         end = "diverged" if v["diverged"] else f"accuracy {C.pct(v['accuracy'])}"
         plotting.set_text(t_loss, f"loss {C.fmt(v['final_loss'])}, {end}")
         plotting.update_unit_spread(self.spread_lines, v["history"])
         plotting.set_limits(self.ax_spread, x=(0, max(v["steps"], 1)))
-        plotting.set_text(t_spread, "spread between the units' weights")
         top = float(np.max(v["spread"])) if v["spread"].size else 0.0
-        self.spread_note.set_text("exactly 0 at every step" if top == 0 else "")
+        plotting.set_text(self.spread_note, "exactly 0 at every step" if top == 0 else "")
         return self._readout(v)
 
     def _draw_gradients(self, g) -> None:
@@ -156,7 +156,7 @@ class SymmetryExplorer(Explorer):
         needed = 1.15 * top / 10.0**exponent if top > 0 else 1.0
         lim = plotting.sticky_top(self.ax_grad.get_ylim()[1], needed)
         plotting.set_limits(self.ax_grad, y=(-lim, lim))
-        self.grad_note.set_text("exactly 0" if top == 0 else "")
+        plotting.set_text(self.grad_note, "exactly 0" if top == 0 else "")
 
     def _readout(self, v) -> str:
         after = (

@@ -26,6 +26,7 @@ way. The machine's load average is printed with the results: timings on a shared
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import itertools
 import os
@@ -123,9 +124,11 @@ def naive_redraw(ex) -> None:
     """What ``interact`` does with the inline backend: a new figure per change, the same numbers
     and panels, laid out and rendered to a PNG, then closed."""
     fig = plt.figure(figsize=ex.figsize, layout="constrained")
+    naive = copy.copy(ex)  # a twin whose artists live on the new figure, not on ex's
+    naive._animated = []
     with matplotlib.rc_context(plotting.style_rc()):
-        ex.build(fig)
-    ex.draw(ex.compute(ex.state))
+        naive.build(fig)
+    naive.draw(naive.compute(ex.state))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     plt.close(fig)

@@ -120,17 +120,18 @@ def decade_limits(*arrays, pad: float = 3.0, default=(1e-3, 10.0)) -> tuple[floa
     return lo, hi
 
 
-def sticky_top(current: float, needed: float, *, shrink: float = 0.4) -> float:
+def sticky_top(current: float, needed: float, *, shrink: float = 0.3) -> float:
     """An upper limit for ``needed``: the ``current`` one while it covers ``needed`` without
-    leaving more than ``1 - shrink`` of the axis empty, else :func:`nice_ceil` of ``needed``.
+    leaving more than ``1 - shrink`` of the axis empty, else :func:`nice_ceil` of ``needed``
+    with a fifth more room when it grows (so that data moving back and forth across a nice
+    number do not make the limit move back and forth).
 
-    Live figures keep their limits while the data move a little (and redraw only what moves);
-    a static figure starts from its defaults and gets the same limits as without it.
+    Live figures keep their limits while the data move a little (and redraw only what moves).
     """
     current = float(current)
     if current > 0 and math.isfinite(current) and shrink * current <= needed <= current:
         return current
-    return nice_ceil(needed)
+    return nice_ceil(1.2 * needed if needed > current > 0 else needed)
 
 
 def sticky_limits(current, lo: float, hi: float, *, shrink: float = 0.4) -> tuple[float, float]:

@@ -103,14 +103,16 @@ class Explorer:
         self.figure.canvas.mpl_connect("draw_event", self._on_full_draw)
         self.readout = W.HTML(layout=W.Layout(margin="2px 0 4px 8px"))
         self.readout.style.font_size = _READOUT_SIZE[plotting.current_style()]
-        self._compute_and_draw()
+        self.readout.value = self._compute_and_draw()
         self._lay_out()
         self._image = None
+        # observed before the read-outs of the sliders are made (observers run in that order):
+        # the figure, which a student watches, goes to the browser before the texts
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
         self.widget = W.VBox(self._children())
         self.widget.add_class("initlab-explorer")
         self.render()
-        for control in self.controls.values():
-            control.observe(self._on_change, names="value")
         plotting.register(self)
 
     def _children(self) -> list:
@@ -159,18 +161,20 @@ class Explorer:
         else:
             self.update()
 
-    def _compute_and_draw(self) -> None:
+    def _compute_and_draw(self) -> str:
+        """The numbers for the controls' values, drawn into the artists; returns the read-out."""
         with blas_threads(self.blas_threads):
             self.values = self.compute(self.state)
-            readout = self.draw(self.values)
-        self.readout.value = readout or ""
+            return self.draw(self.values) or ""
 
     def update(self) -> None:
-        """Recompute every number from the controls and update the figure, synchronously."""
+        """Recompute every number from the controls and update the figure, synchronously (the
+        figure first, then the read-out)."""
         if self._closed:
             raise RuntimeError(f"this {self.title.lower()} was closed")
-        self._compute_and_draw()
+        readout = self._compute_and_draw()
         self.render()
+        self.readout.value = readout
 
     @contextlib.contextmanager
     def hold(self):

@@ -25,3 +25,21 @@ def default_style():
         plotting.use_style("default")
         yield
         plotting.use_style("default")
+
+
+@pytest.fixture(scope="session")
+def moons_with_targets():
+    """``make(n, noise)`` -> ``X (n, 2)`` of the moons and a target per output of the MLP:
+    ``{"sigmoid": labels, "softmax": 3 classes, "linear": 2 columns}``."""
+    from helpers.data import make_moons
+
+    def make(n: int, noise: float):
+        X, y = make_moons(n, noise=noise, rng=np.random.default_rng(0))
+        targets = {
+            "sigmoid": y,
+            "softmax": np.arange(n) % 3,
+            "linear": np.column_stack([X[:, 0], X[:, 1] ** 2]),
+        }
+        return X, targets
+
+    return make

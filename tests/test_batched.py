@@ -8,20 +8,13 @@ import pytest
 
 from helpers import activations, init
 from helpers.batched import train_restarts
-from helpers.data import make_moons
 from helpers.mlp import MLP, OUTPUTS
 from helpers.train import train
 
 
 @pytest.fixture(scope="module")
-def data():
-    X, y = make_moons(60, noise=0.2, rng=np.random.default_rng(0))
-    targets = {
-        "sigmoid": y,
-        "softmax": np.arange(60) % 3,
-        "linear": np.column_stack([X[:, 0], X[:, 1] ** 2]),
-    }
-    return X, targets
+def data(moons_with_targets):
+    return moons_with_targets(60, 0.2)
 
 
 K = {"sigmoid": 1, "softmax": 3, "linear": 2}

@@ -16,14 +16,8 @@ LRS = (1e-3, 1.0, 10.0)
 
 
 @pytest.fixture(scope="module")
-def data():
-    X, y = make_moons(40, noise=0.1, rng=np.random.default_rng(0))
-    targets = {
-        "sigmoid": y,
-        "softmax": np.arange(40) % 3,
-        "linear": np.column_stack([X[:, 0], X[:, 1] ** 2]),
-    }
-    return X, targets
+def data(moons_with_targets):
+    return moons_with_targets(40, 0.1)
 
 
 def net(activation, output, scheme, scale, depth=2):

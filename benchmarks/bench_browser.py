@@ -291,17 +291,25 @@ def burst_verdict(result: dict, after: dict, again: dict, errors: list) -> dict:
     """Summary of one ``--burst``: ``settled`` (ms from the last key event to the last change of
     the canvas pixels; 0 when nothing changed after the last key; ``None`` when it did not
     settle or the canvas shows nothing), ``figure`` (the canvas is not 0x0), ``on_last_value``
-    (the read-outs and the pixels after the burst are those of the same value set again on its
-    own, and the slider's label shows its value), ``mismatches`` (what differed), ``met`` (the
+    (the read-outs after the burst are those of the same value set again on its own, the
+    slider's label shows its value, and the canvas was drawn after the last key or shows the
+    very pixels of the value set again), ``same_picture`` (the pixels are those of the value set
+    again: axis limits, which stay put while they fit, may differ), ``mismatches`` (what
+    differed), ``met`` (the
     goal: a figure settled within :data:`BURST_GOAL_MS`, on the last value, no error output)."""
     changes = [t for t in result.get("changes") or [] if t is not None]
     shown = not str(after["hash"]).startswith("empty:")
     settled = None
     if result["status"] == "ok" and shown:
         settled = max([0.0] + [t for t in changes if t >= 0])
+    drawn_after = sum(1 for t in changes if t >= 0)
+    # The explorers' axis limits are sticky (they keep limits that still fit), so the same value
+    # reached another way may show other limits: the pixels must match only when nothing was
+    # drawn after the last key (then the figure could be an earlier value's).
+    keys = ("value", "label", "readout") + (() if drawn_after else ("hash",))
     mismatches = [
         f"{k}: {after[k]!r} after the burst, {again[k]!r} set again"
-        for k in ("value", "label", "readout", "hash")
+        for k in keys
         if after[k] != again[k]
     ]
     if after.get("beside"):  # a log slider: its label is the formatted 10 ** value
@@ -320,7 +328,8 @@ def burst_verdict(result: dict, after: dict, again: dict, errors: list) -> dict:
     )
     return {
         "settled": settled,
-        "changes_after_last_key": sum(1 for t in changes if t >= 0),
+        "changes_after_last_key": drawn_after,
+        "same_picture": after["hash"] == again["hash"],
         "figure": shown,
         "on_last_value": on_last,
         "mismatches": mismatches,
@@ -1141,6 +1150,8 @@ def burst_table(entries: list[dict]) -> str:
             f"{'yes' if v['on_last_value'] else 'NO':<10} {errors:>6}  {goal}"
         )
         lines += [f"{'':<11} differs: {m}" for m in v["mismatches"]]
+        if v["figure"] and not v.get("same_picture", True) and v["on_last_value"]:
+            lines.append(f"{'':<11} pixels differ from the value set again (sticky axis limits)")
     return "\n".join(lines)
 
 

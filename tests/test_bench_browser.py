@@ -158,6 +158,9 @@ def test_burst_verdicts():
     )
     assert stale["settled"] == 0.0 and not stale["on_last_value"] and not stale["met"]
     assert stale["mismatches"] == ["hash: 'ab:840x560' after the burst, 'cd' set again"]
+    # drawn after the last key, with other (sticky) axis limits than the value set again
+    limits = bench.burst_verdict(result, _snap(), _snap(hash_="cd"), [])
+    assert limits["on_last_value"] and limits["met"] and not limits["same_picture"]
     # the explorer's read-out of another value
     other = bench.burst_verdict(result, _snap(readout="std(z) = 2.9"), _snap(), [])
     assert not other["on_last_value"] and "readout" in other["mismatches"][0]

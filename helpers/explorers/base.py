@@ -38,6 +38,9 @@ import io
 
 import ipywidgets as W
 import matplotlib as mpl
+import numpy as np
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from .. import plotting
 from . import controls as C
@@ -247,9 +250,6 @@ class Explorer:
     def _redraw_axes(self, axes) -> None:
         """Clear the region of each of ``axes`` (where it and its decorations were drawn) and
         draw its static artists again; the result is the new background."""
-        from matplotlib.patches import Rectangle
-        from matplotlib.transforms import Bbox, IdentityTransform
-
         fig, renderer = self.figure, self.figure.canvas.get_renderer()
         for ax in axes:  # what was drawn there goes; new decorations may reach further
             box = Bbox.intersection(self._extents[ax].expanded(1.02, 1.02), fig.bbox) or fig.bbox
@@ -289,8 +289,6 @@ class Explorer:
 
     def pixels(self):
         """The figure as it is shown, as an RGBA array of shape (height, width, 4)."""
-        import numpy as np
-
         self.render()
         return np.asarray(self.figure.canvas.buffer_rgba()).copy()
 

@@ -27,7 +27,7 @@ def display_mode() -> str:
 def make_figure(figsize, mode: str):
     """A :class:`helpers.plotting.CourseFigure` outside pyplot, with an ipympl canvas (``mode``
     "live": no toolbar, header or footer, not resizable) or an Agg canvas."""
-    fig = plotting.course_figure(figsize, register_style=False)
+    fig = plotting.course_figure(figsize)
     if mode == "live":
         # Imported only here: importing ipympl switches matplotlib's backend to ipympl.
         from ipympl.backend_nbagg import Canvas, FigureManager

@@ -81,7 +81,6 @@ from .ranges import (
     masked,
     nice_ceil,
     nice_limits,
-    padded_limits,
     spans_decades,
     step_outline,
     sticky_decades,

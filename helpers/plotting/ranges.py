@@ -68,14 +68,6 @@ def step_outline(edges, heights) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def padded_limits(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
-    """``(lo, hi)`` widened by ``pad`` of its span each way (a small span around a constant when
-    ``lo == hi``)."""
-    lo, hi = float(lo), float(hi)
-    margin = pad * (hi - lo) if hi > lo else max(0.05 * abs(hi), 0.05)
-    return lo - margin, hi + margin
-
-
 _NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
 
 

@@ -219,15 +219,14 @@ class CourseFigure(Figure):
         return buf.getvalue()
 
 
-def course_figure(figsize, *, register_style: bool = True) -> CourseFigure:
+def course_figure(figsize) -> CourseFigure:
     """A :class:`CourseFigure` of ``figsize`` inches (default-style size: lecture figures are
     larger), made without pyplot, constrained layout, in the current style's rcParams. The
-    caller attaches a canvas (Agg or ipympl)."""
+    caller attaches a canvas (Agg or ipympl) and restyles it (e.g. an explorer, registered with
+    :func:`register`)."""
     scale = figure_scale()
     with mpl.rc_context(style_rc()):
         fig = CourseFigure(figsize=(figsize[0] * scale, figsize[1] * scale), layout="constrained")
-    if register_style:
-        register(fig)
     return fig
 
 

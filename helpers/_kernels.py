@@ -30,15 +30,20 @@ class Workspace:
 
     ``lead=(S,)`` makes every array a stack of ``S`` (several networks computed at once, see
     :mod:`helpers.batched`): ``Z`` ``(S, n, k)``, ``dW`` ``(S, fan_in, fan_out)``, ``db``
-    ``(S, 1, fan_out)``.
+    ``(S, 1, fan_out)``. ``overwrite=True``: the arrays :func:`forward` and :func:`backward`
+    need with ``overwrite=True`` (no hidden ``A`` or ``delta`` of their own).
     """
 
-    def __init__(self, n: int, sizes, dtype, lead=()):
+    def __init__(self, n: int, sizes, dtype, lead=(), overwrite=False):
         lead = tuple(lead)
         self.key = (n, tuple(sizes), np.dtype(dtype), lead)
         self.pre = [None] + [np.empty(lead + (n, k), dtype) for k in sizes[1:]]
         self.post = [None] + [np.empty(lead + (n, k), dtype) for k in sizes[1:]]
         self.delta = [np.empty(lead + (n, k), dtype) for k in sizes]
+        if overwrite:  # the hidden layers' A and delta live in their Z and dA
+            L = len(sizes) - 1
+            self.post[1:L] = [None] * (L - 1)
+            self.delta[:L] = [None] * L
         self.dA = [np.empty(lead + (n, k), dtype) for k in sizes[:-1]] + [None]
         self.dW = [np.empty(lead + (a, b), dtype) for a, b in zip(sizes[:-1], sizes[1:])]
         self.db = [np.empty(lead + ((1, k) if lead else (k,)), dtype) for k in sizes[1:]]
@@ -58,11 +63,16 @@ def _new(shape, dtype, ws, kind, l):
     return np.empty(shape, dtype) if ws is None else getattr(ws, kind)[l]
 
 
+def stock(name: str) -> bool:
+    """True if activation ``name`` is the package's own (not replaced in ``ACTIVATIONS``)."""
+    return activations.ACTIVATIONS[name] is _STOCK[name]
+
+
 def activate(name: str, Z, out, ws=None):
-    """``out = f(Z)`` for the hidden activation ``name``, in place."""
-    f = activations.ACTIVATIONS[name]
-    if f is not _STOCK[name]:
-        np.copyto(out, f[0](Z), casting="same_kind")
+    """``out = f(Z)`` for the hidden activation ``name``; ``out`` may be ``Z`` itself (in place)
+    for the stock activations."""
+    if not stock(name):
+        np.copyto(out, activations.ACTIVATIONS[name][0](Z), casting="same_kind")
         return out
     if name == "sigmoid":
         return sigmoid(Z, out, ws)
@@ -73,21 +83,21 @@ def activate(name: str, Z, out, ws=None):
     if name == "linear":
         np.copyto(out, Z)
         return out
-    pos = np.greater(Z, 0, out=_scratch_mask(Z, ws))
     # leaky_relu: where(z > 0, z, 0.01 z)
-    np.multiply(Z, LEAKY_SLOPE, out=out)
-    np.copyto(out, Z, where=pos)
-    return out
+    low = np.less_equal(Z, 0, out=_scratch_mask(Z, ws))
+    if out is not Z:
+        np.copyto(out, Z)
+    return np.multiply(out, LEAKY_SLOPE, out=out, where=low)
 
 
 def sigmoid(Z, out, ws=None):
-    """``out = activations.sigmoid(Z)``: ``e = exp(-|z|)``, ``where(z >= 0, 1/(1+e), e/(1+e))``."""
-    pos = _scratch_mask(Z, ws)
+    """``out = activations.sigmoid(Z)``: ``e = exp(-|z|)``, ``where(z >= 0, 1/(1+e), e/(1+e))``;
+    ``out`` may be ``Z`` itself."""
+    pos = np.greater_equal(Z, 0, out=_scratch_mask(Z, ws))
     e = np.abs(Z, out=out)
     np.negative(e, out=e)
     np.exp(e, out=e)
     d = np.add(e, 1.0, out=_scratch(Z, ws))
-    np.greater_equal(Z, 0, out=pos)
     np.divide(e, d, out=e)  # e / (1 + e) everywhere, then 1 / (1 + e) where z >= 0
     np.divide(1.0, d, out=e, where=pos)
     return e
@@ -109,13 +119,17 @@ def softmax(Z, out, ws=None):
     return np.exp(out, out=out)
 
 
-def forward(model, X, ws=None):
+def forward(model, X, ws=None, overwrite=False):
     """Every layer's ``Z`` and ``A`` for ``X`` of shape ``(n, sizes[0])``; see ``MLP.forward``.
 
     Stacked weights ``(S, fan_in, fan_out)`` and biases ``(S, 1, fan_out)`` give stacks of
-    ``Z`` and ``A`` of shape ``(S, n, k)``.
+    ``Z`` and ``A`` of shape ``(S, n, k)``. ``overwrite=True`` (stock activations only) writes
+    each hidden ``A`` over its ``Z`` (``pre[l] is post[l]``): half the memory, the same ``A``;
+    :func:`backward` needs only ``A`` then, since ``A > 0`` exactly where ``Z > 0`` for the
+    (leaky) ReLU and the other derivatives are written in ``A``.
     """
     n, L = X.shape[-2], model.n_layers
+    overwrite = overwrite and stock(model.activation)
     pre, post = [X], [X]
     A = X
     for l, (W, b) in enumerate(zip(model.weights, model.biases), start=1):
@@ -123,7 +137,8 @@ def forward(model, X, ws=None):
         Z = np.matmul(A, W, out=_new(shape, W.dtype, ws, "pre", l))
         Z += b  # in place: one temporary fewer than A @ W + b, the same numbers
         if l < L:
-            A = activate(model.activation, Z, _new(Z.shape, Z.dtype, ws, "post", l), ws)
+            out = Z if overwrite else _new(Z.shape, Z.dtype, ws, "post", l)
+            A = activate(model.activation, Z, out, ws)
         elif model.output == "sigmoid":
             A = sigmoid(Z, _new(Z.shape, Z.dtype, ws, "post", l), ws)
         elif model.output == "softmax":
@@ -150,20 +165,20 @@ def output_delta(model, out, t, ws=None):
 
 def dprime_times(name: str, dA, Z, A, out, ws=None):
     """``out = dA * f'(Z)``, with ``f'`` from the activation's output ``A = f(Z)`` where that is
-    how :mod:`helpers.activations` writes it (sigmoid ``s (1 - s)``, tanh ``1 - t^2``)."""
-    f = activations.ACTIVATIONS[name]
-    if f is not _STOCK[name]:
-        return np.multiply(dA, f[1](Z), out=out, casting="same_kind")
+    how :mod:`helpers.activations` writes it (sigmoid ``s (1 - s)``, tanh ``1 - t^2``); ``out``
+    may be ``dA`` itself."""
+    if not stock(name):
+        return np.multiply(dA, activations.ACTIVATIONS[name][1](Z), out=out, casting="same_kind")
     if name == "relu":
         return np.multiply(dA, np.greater(Z, 0, out=_scratch_mask(Z, ws)), out=out)
     if name == "linear":
         np.copyto(out, dA)
         return out
     if name == "leaky_relu":
-        pos = np.greater(Z, 0, out=_scratch_mask(Z, ws))
-        np.multiply(dA, LEAKY_SLOPE, out=out)
-        np.copyto(out, dA, where=pos)
-        return out
+        low = np.less_equal(Z, 0, out=_scratch_mask(Z, ws))
+        if out is not dA:
+            np.copyto(out, dA)
+        return np.multiply(out, LEAKY_SLOPE, out=out, where=low)
     d = _scratch(Z, ws)
     if name == "tanh":
         np.multiply(A, A, out=d)
@@ -174,8 +189,14 @@ def dprime_times(name: str, dA, Z, A, out, ws=None):
     return np.multiply(dA, d, out=out)
 
 
-def backward(model, post, pre, dZ, input_grad: bool, ws=None):
-    """Backpropagate ``dZ = dLoss/dZ_L``; returns ``(dW, db, delta, dA)`` as in ``Gradients``."""
+def backward(model, post, pre, dZ, input_grad: bool, ws=None, overwrite=False):
+    """Backpropagate ``dZ = dLoss/dZ_L``; returns ``(dW, db, delta, dA)`` as in ``Gradients``.
+
+    ``overwrite=True`` writes each hidden layer's ``delta`` over its ``dA`` (``delta[l] is
+    dA[l]``), as :func:`forward` does with ``A`` and ``Z``, and sums a stack's bias gradients
+    with one matrix product per network (``ones @ dZ``, much faster than a reduction over the
+    middle axis; equal up to rounding).
+    """
     L = model.n_layers
     delta: list = [None] * (L + 1)
     dA: list = [None] * (L + 1)
@@ -191,14 +212,17 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None):
         else:
             shape = W.shape[:-2] + (1, W.shape[-1])
             out = _new(shape, W.dtype, ws, "db", l - 1)
-            db[l - 1] = np.add.reduce(dZ, axis=-2, keepdims=True, out=out)
+            if overwrite:
+                db[l - 1] = np.matmul(np.ones((1, dZ.shape[-2]), dZ.dtype), dZ, out=out)
+            else:
+                db[l - 1] = np.add.reduce(dZ, axis=-2, keepdims=True, out=out)
         if l == 1 and not input_grad:
             break
         shape = dZ.shape[:-1] + (W.shape[-2],)
         dA_prev = np.matmul(dZ, _T(W), out=_new(shape, W.dtype, ws, "dA", l - 1))
         dA[l - 1] = dA_prev
         if l - 1 >= 1:
-            out = _new(dA_prev.shape, dA_prev.dtype, ws, "delta", l - 1)
+            out = dA_prev if overwrite else _new(dA_prev.shape, dA_prev.dtype, ws, "delta", l - 1)
             dZ = dprime_times(model.activation, dA_prev, pre[l - 1], post[l - 1], out, ws)
         else:
             dZ = dA_prev  # the input layer: Z_0 = A_0 = X

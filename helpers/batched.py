@@ -177,12 +177,13 @@ def train_restarts(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(epoch, losses); got {callback!r}")
     start = time.perf_counter()
-    runs = _Runs(models, X, t, what)
+    runs = _Runs(models, X, t, what, epochs)
     stopped = runs.loop(epochs, lr, callback)
     seconds = time.perf_counter() - start
     return [
-        train.make_history(
-            runs.rows[s],
+        train.history_from_columns(
+            runs.columns(s),
+            int(runs.count[s]),
             first.n_layers,
             val=False,
             lr=lr,
@@ -198,11 +199,14 @@ def train_restarts(
 class _Runs:
     """The state of a :func:`train_restarts` call: the stack, the guards and the records."""
 
-    def __init__(self, models, X, t, what):
+    def __init__(self, models, X, t, what, epochs):
         self.models, self.X, self.t, self.what = models, X, t, what
         self.guards = [guard.Guard(m, X, t) for m in models]
         self.shared = guard.Guard(models[0], X, t)  # for checks of the whole stack at once
-        self.rows: list[list[dict]] = [[] for _ in models]
+        S, L = len(models), models[0].n_layers
+        self.loss, self.accuracy = np.empty((S, epochs + 1)), np.empty((S, epochs + 1))
+        self.grad_norm = np.empty((S, epochs + 1, L)) if "grad_norm" in what else None
+        self.count = np.zeros(S, dtype=int)  # epochs recorded per network
         self.diverged_at: list = [None] * len(models)
         alive = []
         for s, m in enumerate(models):
@@ -219,7 +223,7 @@ class _Runs:
             for epoch in range(epochs + 1):
                 if self.stack is None or not self.stack.seeds:
                     break
-                dW, db, losses = self._epoch()
+                dW, db, losses = self._epoch(epoch)
                 if callback is not None and callback(epoch, losses) is False:
                     stopped = epoch < epochs
                     break
@@ -232,25 +236,34 @@ class _Runs:
             self.stack.write_back(self.models)
         return stopped
 
-    def _epoch(self):
+    def columns(self, s) -> dict:
+        """What network ``s`` recorded, as :func:`train.history_from_columns` takes it."""
+        k = self.count[s]
+        out = {"loss": self.loss[s, :k], "accuracy": self.accuracy[s, :k]}
+        if self.grad_norm is not None:
+            out["grad_norm"] = self.grad_norm[s, :k]
+        return out
+
+    def _epoch(self, epoch):
         """Forward, loss, backward and the records of every network still training."""
         stack, X, t = self.stack, self.X, self.t
+        lean = _kernels.stock(stack.activation)  # A over Z, delta over dA: half the memory
         if stack.ws is None:
             sizes, dtype = self.models[0].sizes, self.models[0].dtype
-            stack.ws = _kernels.Workspace(X.shape[0], sizes, dtype, lead=(len(stack.seeds),))
-        pre, post = _kernels.forward(stack, X, stack.ws)
+            lead = (len(stack.seeds),)
+            stack.ws = _kernels.Workspace(X.shape[0], sizes, dtype, lead=lead, overwrite=lean)
+        pre, post = _kernels.forward(stack, X, stack.ws, overwrite=lean)
         dZ = _kernels.output_delta(stack, post[-1], t, stack.ws)
-        dW, db, _, _ = _kernels.backward(stack, post, pre, dZ, False, stack.ws)
+        dW, db, _, _ = _kernels.backward(stack, post, pre, dZ, False, stack.ws, overwrite=lean)
+        seeds = np.array(stack.seeds)
         loss = _losses(stack, pre[-1], t)
-        acc = _accuracies(stack, pre[-1], t)
-        norms = _norms(stack, dW) if "grad_norm" in self.what else None
+        self.loss[seeds, epoch] = loss
+        self.accuracy[seeds, epoch] = _accuracies(stack, pre[-1], t)
+        if self.grad_norm is not None:
+            self.grad_norm[seeds, epoch] = _norms(stack, dW)
+        self.count[seeds] = epoch + 1
         losses = np.full(len(self.models), np.nan)
-        for j, s in enumerate(stack.seeds):
-            row = {"loss": float(loss[j]), "accuracy": float(acc[j])}
-            if norms is not None:
-                row["grad_norm"] = list(norms[j])
-            self.rows[s].append(row)
-            losses[s] = loss[j]
+        losses[seeds] = loss
         return dW, db, losses
 
     def _step(self, epoch, dW, db, lr) -> None:

@@ -148,15 +148,22 @@ def make_history(rows: list, L: int, *, val: bool, **flags) -> History:
 
     Diagnostics that no row holds are filled with NaN, with the documented shapes.
     """
-    k = len(rows)
+    keys = rows[0].keys() if rows else ()
+    columns = {key: np.array([r[key] for r in rows], dtype=np.float64) for key in keys}
+    return history_from_columns(columns, len(rows), L, val=val, **flags)
+
+
+def history_from_columns(columns: dict, k: int, L: int, *, val: bool, **flags) -> History:
+    """A :class:`History` of ``k`` epochs from arrays of the recorded values (``loss`` and
+    ``accuracy`` ``(k,)``, per-layer diagnostics ``(k, width)``); the others are NaN."""
 
     def arr(key, width):
-        if k and key in rows[0]:
-            return np.array([r[key] for r in rows], dtype=np.float64).reshape(k, width)
+        if key in columns:
+            return np.asarray(columns[key], dtype=np.float64).reshape(k, width)
         return np.full((k, width), np.nan)
 
     def col(key):
-        return np.array([r[key] for r in rows], dtype=np.float64)
+        return np.asarray(columns[key], dtype=np.float64).reshape(k) if k else np.empty(0)
 
     return History(
         loss=col("loss"),

@@ -44,6 +44,26 @@ def assert_same_run(h, ref, model, ref_model):
         assert rel(p, q) < 1e-10
 
 
+def test_a_replaced_activation_is_computed_as_written(data, monkeypatch):
+    """The stack computes the stock activations in place (A over Z); one replaced in
+    ``ACTIVATIONS`` (a student's own) must be called as written, with its own derivative."""
+    X, targets = data
+    f, df = activations.ACTIVATIONS["tanh"]
+    calls = []
+
+    def own(z):
+        calls.append("f")
+        return f(z)
+
+    monkeypatch.setitem(activations.ACTIVATIONS, "tanh", (own, df))
+    models = nets("tanh", "sigmoid", [0, 1])
+    refs = [m.copy() for m in models]
+    hs = train_restarts(models, X, targets["sigmoid"], epochs=10, lr=0.2)
+    assert calls, "the replaced activation was not called"
+    for h, m, r in zip(hs, models, refs):
+        assert_same_run(h, train(r, X, targets["sigmoid"], epochs=10, lr=0.2), m, r)
+
+
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("activation", list(activations.ACTIVATIONS))
 def test_restarts_match_separate_runs(data, activation, output):

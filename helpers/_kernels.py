@@ -193,9 +193,7 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None, overwrite=False):
     """Backpropagate ``dZ = dLoss/dZ_L``; returns ``(dW, db, delta, dA)`` as in ``Gradients``.
 
     ``overwrite=True`` writes each hidden layer's ``delta`` over its ``dA`` (``delta[l] is
-    dA[l]``), as :func:`forward` does with ``A`` and ``Z``, and sums a stack's bias gradients
-    with one matrix product per network (``ones @ dZ``, much faster than a reduction over the
-    middle axis; equal up to rounding).
+    dA[l]``), as :func:`forward` does with ``A`` and ``Z``: the same numbers, bit for bit.
     """
     L = model.n_layers
     delta: list = [None] * (L + 1)
@@ -212,10 +210,7 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None, overwrite=False):
         else:
             shape = W.shape[:-2] + (1, W.shape[-1])
             out = _new(shape, W.dtype, ws, "db", l - 1)
-            if overwrite:
-                db[l - 1] = np.matmul(np.ones((1, dZ.shape[-2]), dZ.dtype), dZ, out=out)
-            else:
-                db[l - 1] = np.add.reduce(dZ, axis=-2, keepdims=True, out=out)
+            db[l - 1] = np.add.reduce(dZ, axis=-2, keepdims=True, out=out)
         if l == 1 and not input_grad:
             break
         shape = dZ.shape[:-1] + (W.shape[-2],)

@@ -166,38 +166,100 @@ def train_restarts(
         ``accuracy``, ``grad_norm``; the other diagnostics NaN). The numbers equal those of
         separate ``train`` runs up to rounding (about 1e-15 relative). A network that diverges
         stops there (``diverged``, ``diverged_at``) without affecting the others.
+
+    See :class:`RestartRun` for the same training in slices (a progress bar, a stop button, a
+    kernel that stays responsive).
     """
-    models = _check_models(models)
-    what = _check_record(record)
-    first = models[0]
-    X = first.as_input(_validate.matrix(X, "X", n_cols=first.sizes[0]))
-    t = first.check_targets(y, X.shape[0])
-    epochs = _validate.positive_int(epochs, "epochs", minimum=0)
-    lr = _validate.real(lr, "lr (learning rate)", positive=True)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable as callback(epoch, losses); got {callback!r}")
-    start = time.perf_counter()
-    runs = _Runs(models, X, t, what, epochs)
-    stopped = runs.loop(epochs, lr, callback)
-    seconds = time.perf_counter() - start
-    return [
-        train.history_from_columns(
-            runs.columns(s),
-            int(runs.count[s]),
-            first.n_layers,
-            val=False,
-            lr=lr,
-            seconds=seconds,
-            diverged=runs.diverged_at[s] is not None,
-            diverged_at=runs.diverged_at[s],
-            stopped=stopped,
-        )
-        for s in range(len(models))
-    ]
+    run = RestartRun(models, X, y, epochs=epochs, lr=lr, record=record)
+    try:
+        while not run.done:
+            losses = run.advance(epochs=1)
+            if callback is not None and callback(run.epoch, losses) is False:
+                run.stop()
+    except KeyboardInterrupt:
+        run.stop()
+    return run.histories()
+
+
+class RestartRun:
+    """:func:`train_restarts` in slices: ``advance`` trains on, ``histories`` says how far.
+
+    ``run = RestartRun(models, X, y, epochs=300, lr=0.5)``, then ``run.advance(seconds=0.05)``
+    until ``run.done``; in between, ``run.histories()`` are the runs so far (the models hold
+    their parameters at ``run.epoch``) and ``run.stop()`` ends them there (``stopped``). Slices
+    compute exactly what one call computes: the numbers do not depend on how they are cut.
+    """
+
+    def __init__(self, models, X, y, *, epochs: int, lr: float, record=RESTART_RECORDS):
+        models = _check_models(models)
+        what = _check_record(record)
+        first = models[0]
+        X = first.as_input(_validate.matrix(X, "X", n_cols=first.sizes[0]))
+        t = first.check_targets(y, X.shape[0])
+        self.epochs = _validate.positive_int(epochs, "epochs", minimum=0)
+        self.lr = _validate.real(lr, "lr (learning rate)", positive=True)
+        self._runs = _Runs(models, X, t, what, self.epochs)
+        self.epoch = -1  # the last epoch whose records exist (-1: none yet)
+        self.stopped = False
+        self.seconds = 0.0  # time spent training
+
+    @property
+    def done(self) -> bool:
+        """Every epoch ran, or the run was stopped, or every network diverged."""
+        stack = self._runs.stack
+        return self.stopped or self.epoch >= self.epochs or stack is None or not stack.seeds
+
+    def advance(self, *, epochs: int | None = None, seconds: float | None = None):
+        """Train up to ``epochs`` more epochs, or for about ``seconds`` (at least one epoch),
+        or to the end; returns the losses of the last epoch, shape ``(S,)`` (NaN: diverged)."""
+        runs, start = self._runs, time.perf_counter()
+        losses = np.full(len(runs.models), np.nan)
+        done = 0
+        while not self.done:
+            if self.epoch >= 0:  # the step from the last recorded epoch
+                runs.step(self.epoch, self._grads, self.lr)
+            if runs.stack is None or not runs.stack.seeds:
+                break
+            self.epoch += 1
+            self._grads, losses = runs.record(self.epoch)
+            done += 1
+            if (epochs is not None and done >= epochs) or (
+                seconds is not None and time.perf_counter() - start >= seconds
+            ):
+                break
+        self.seconds += time.perf_counter() - start
+        return losses
+
+    def stop(self) -> None:
+        """End every network at the current epoch (its histories say ``stopped``)."""
+        self.stopped = self.stopped or self.epoch < self.epochs
+
+    def histories(self) -> list:
+        """One :class:`helpers.train.History` per model for the epochs run so far; the models
+        hold the parameters of that point."""
+        runs = self._runs
+        if runs.stack is not None:
+            runs.stack.write_back(runs.models)
+        return [
+            train.history_from_columns(
+                runs.columns(s),
+                int(runs.count[s]),
+                runs.models[0].n_layers,
+                val=False,
+                lr=self.lr,
+                seconds=self.seconds,
+                diverged=runs.diverged_at[s] is not None,
+                diverged_at=runs.diverged_at[s],
+                stopped=self.stopped,
+            )
+            for s in range(len(runs.models))
+        ]
 
 
 class _Runs:
-    """The state of a :func:`train_restarts` call: the stack, the guards and the records."""
+    """The state of a :class:`RestartRun`: the stack, the guards and the records."""
 
     def __init__(self, models, X, t, what, epochs):
         self.models, self.X, self.t, self.what = models, X, t, what
@@ -216,26 +278,6 @@ class _Runs:
                 self.diverged_at[s] = 0
         self.stack = _Stack(models, alive) if alive else None
 
-    def loop(self, epochs, lr, callback) -> bool:
-        """Run the epochs; True if the callback or an interrupt stopped them early."""
-        stopped = False
-        try:
-            for epoch in range(epochs + 1):
-                if self.stack is None or not self.stack.seeds:
-                    break
-                dW, db, losses = self._epoch(epoch)
-                if callback is not None and callback(epoch, losses) is False:
-                    stopped = epoch < epochs
-                    break
-                if epoch == epochs:
-                    break
-                self._step(epoch, dW, db, lr)
-        except KeyboardInterrupt:
-            stopped = True
-        if self.stack is not None:
-            self.stack.write_back(self.models)
-        return stopped
-
     def columns(self, s) -> dict:
         """What network ``s`` recorded, as :func:`train.history_from_columns` takes it."""
         k = self.count[s]
@@ -244,8 +286,9 @@ class _Runs:
             out["grad_norm"] = self.grad_norm[s, :k]
         return out
 
-    def _epoch(self, epoch):
-        """Forward, loss, backward and the records of every network still training."""
+    def record(self, epoch):
+        """Forward, loss, backward and the records of every network still training; returns
+        the gradients and the losses."""
         stack, X, t = self.stack, self.X, self.t
         lean = _kernels.stock(stack.activation)  # A over Z, delta over dA: half the memory
         if stack.ws is None:
@@ -264,10 +307,11 @@ class _Runs:
         self.count[seeds] = epoch + 1
         losses = np.full(len(self.models), np.nan)
         losses[seeds] = loss
-        return dW, db, losses
+        return (dW, db), losses
 
-    def _step(self, epoch, dW, db, lr) -> None:
-        stack = self.stack
+    def step(self, epoch, grads, lr) -> None:
+        """The gradient step after ``epoch`` for every network the guard lets take it."""
+        stack, (dW, db) = self.stack, grads
         bad = _refused(stack, self.guards, self.shared, dW, db, lr)
         if bad:
             for j in bad:

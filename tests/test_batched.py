@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from helpers import activations, init
-from helpers.batched import train_restarts
+from helpers.batched import RestartRun, train_restarts
 from helpers.mlp import MLP, OUTPUTS
 from helpers.train import train
 
@@ -215,3 +215,42 @@ def test_decision_boundaries_of_the_restarts(data):
             assert plotting.plot_decision_boundary(ax, m, X, targets["sigmoid"]) is not None
     finally:
         plt.close(fig)
+
+
+def test_a_run_in_slices_is_the_same_run(data):
+    """RestartRun.advance in slices of any size computes what one train_restarts call does."""
+    X, targets = data
+    t = targets["sigmoid"]
+    whole = train_restarts(nets("tanh", "sigmoid", [0, 1, 2]), X, t, epochs=30, lr=0.3)
+    models = nets("tanh", "sigmoid", [0, 1, 2])
+    run = RestartRun(models, X, t, epochs=30, lr=0.3)
+    seen = []
+    for size in itertools.cycle([1, 4, 7]):
+        if run.done:
+            break
+        run.advance(epochs=size)
+        seen.append(run.epoch)
+        partial = run.histories()
+        assert all(h.loss.size == run.epoch + 1 for h in partial)
+    assert seen[:3] == [0, 4, 11] and seen[-1] == 30
+    for h, ref in zip(run.histories(), whole):
+        np.testing.assert_array_equal(h.loss, ref.loss)
+        np.testing.assert_array_equal(h.grad_norm, ref.grad_norm)
+        assert not h.stopped
+
+
+def test_a_stopped_run_keeps_what_it_trained(data):
+    X, targets = data
+    models = nets("relu", "sigmoid", [3, 4])
+    run = RestartRun(models, X, targets["sigmoid"], epochs=50, lr=0.3)
+    run.advance(seconds=0.0)  # at least one epoch
+    assert run.epoch == 0 and not run.done
+    run.advance(epochs=9)
+    run.stop()
+    assert run.done
+    hs = run.histories()
+    assert all(h.stopped and h.epochs == 9 and h.loss.size == 10 for h in hs)
+    for h, m in zip(hs, models):  # the models hold the parameters of epoch 9
+        assert m.loss(X, targets["sigmoid"]) == pytest.approx(h.final_loss, rel=1e-12)
+    with pytest.raises(ValueError, match="epochs"):
+        RestartRun(models, X, targets["sigmoid"], epochs=-1, lr=0.1)

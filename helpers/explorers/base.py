@@ -15,7 +15,10 @@ four methods, which the base class calls in this order:
     else. Called once.
 ``compute(state) -> dict``
     The numbers for ``state`` (``{control name: value}``): a plain dict, pure (it changes no
-    artist and no control), testable without a figure. Called on every change.
+    artist and no control), testable without a figure. Called on every change. An explorer
+    whose numbers can take seconds implements ``compute_steps(state)`` instead, a generator of
+    slices (see :mod:`helpers.explorers.background`): changes made in the browser then run in
+    the background, with a progress bar and a Stop button, and the kernel stays responsive.
 ``draw(values) -> str``
     Updates the artists from ``values`` with the ``update_*`` functions of
     :mod:`helpers.plotting` and returns the read-out (HTML shown under the controls).
@@ -32,19 +35,27 @@ plus one line in :data:`helpers.explorers.EXPLORERS`.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
-import io
+import functools
 
 import ipywidgets as W
 import matplotlib as mpl
 import numpy as np
-from matplotlib.patches import Rectangle
-from matplotlib.transforms import Bbox, IdentityTransform
 
 from .. import plotting
 from . import controls as C
-from .display import blas_threads, close_tree, display_mode, make_figure
+from .background import Background, Progress, event_loop, run_steps, show_frame, show_result
+from .display import (
+    blas_threads,
+    clear_region,
+    close_tree,
+    compact_png,
+    display_mode,
+    figure_png,
+    make_figure,
+)
 
 _READOUT_SIZE = {"default": "100%", "lecture": "150%"}
 
@@ -82,19 +93,31 @@ class Explorer:
     def build(self, fig) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def compute(self, state: dict) -> dict:  # pragma: no cover - abstract
-        raise NotImplementedError
+    compute_steps = None
+    """Optional: ``compute_steps(state)``, a generator of slices (see the module docstring)."""
+
+    def compute(self, state: dict) -> dict:
+        if self.compute_steps is None:  # pragma: no cover - abstract
+            raise NotImplementedError
+        progress = self.progress.show if self.progress is not None else None
+        return run_steps(self.compute_steps(state), progress)
 
     def draw(self, values: dict) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def extras(self) -> list:
-        """Widgets shown between the controls and the read-out (e.g. a progress bar)."""
-        return []
+        """Widgets shown between the controls and the read-out (the progress bar of an explorer
+        with ``compute_steps``)."""
+        return [] if self.progress is None else [self.progress.widget]
 
     # -- the machinery --------------------------------------------------------------------------
     def __init__(self, **settings):
         self.controls = dict(self.make_controls(**settings))
+        self.progress = Progress(self.stop) if self.compute_steps is not None else None
+        self._runner = Background(
+            functools.partial(show_frame, self), functools.partial(show_result, self),
+            lambda: blas_threads(self.blas_threads),
+        )  # fmt: skip
         self.values: dict = {}
         self.mode = display_mode()
         self._animated: list = []
@@ -161,8 +184,25 @@ class Explorer:
     def _on_change(self, change) -> None:
         if self._holding:
             self._pending = True
-        else:
+            return
+        loop = event_loop() if self.compute_steps is not None else None
+        if loop is None:
             self.update()
+        else:  # a change made in the browser: compute in the background, the newest wins
+            self.start(loop)
+
+    def start(self, loop=None) -> None:
+        """Recompute in slices on the asyncio ``loop`` (default: the running one), as a change
+        made in the browser does: returns at once; :attr:`running` until the figure shows the
+        new numbers; a newer change (or :meth:`update`) cancels the run, :meth:`stop` ends it
+        where it is. Only for explorers with ``compute_steps``."""
+        if self.compute_steps is None:
+            raise TypeError(f"the {self.title.lower()} computes at once; call update()")
+        if self._closed:
+            raise RuntimeError(f"this {self.title.lower()} was closed")
+        self.progress.show(0.0)
+        self.progress.running(True)
+        self._runner.start(loop or asyncio.get_running_loop(), self.compute_steps(self.state))
 
     def _compute_and_draw(self) -> str:
         """The numbers for the controls' values, drawn into the artists; returns the read-out."""
@@ -170,11 +210,21 @@ class Explorer:
             self.values = self.compute(self.state)
             return self.draw(self.values) or ""
 
+    @property
+    def running(self) -> bool:
+        """True while a change made in the browser is being computed in the background."""
+        return self._runner.running
+
+    def stop(self) -> None:
+        """Stop the background computation and show what it has (the Stop button)."""
+        self._runner.stop()
+
     def update(self) -> None:
         """Recompute every number from the controls and update the figure, synchronously (the
         figure first, then the read-out)."""
         if self._closed:
             raise RuntimeError(f"this {self.title.lower()} was closed")
+        self._runner.cancel()
         readout = self._compute_and_draw()
         self.render()
         self.readout.value = readout
@@ -252,16 +302,7 @@ class Explorer:
         draw its static artists again; the result is the new background."""
         fig, renderer = self.figure, self.figure.canvas.get_renderer()
         for ax in axes:  # what was drawn there goes; new decorations may reach further
-            box = Bbox.intersection(self._extents[ax].expanded(1.02, 1.02), fig.bbox) or fig.bbox
-            Rectangle(
-                (box.x0, box.y0),
-                box.width,
-                box.height,
-                transform=IdentityTransform(),
-                facecolor=fig.get_facecolor(),
-                edgecolor="none",
-                figure=fig,
-            ).draw(renderer)
+            clear_region(fig, renderer, self._extents[ax].expanded(1.02, 1.02))
             ax.draw(renderer)
             self._extents[ax] = ax.get_tightbbox(renderer)
             ax.stale = False  # measuring re-placed the ticks where they were drawn
@@ -327,20 +368,12 @@ class Explorer:
     # -- static view ----------------------------------------------------------------------------
     def png(self, dpi: int = 90) -> bytes:
         """The current figure as a PNG."""
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=dpi)
-        return buf.getvalue()
+        return figure_png(self.figure, dpi)
 
     def static_png(self, dpi: int = 80) -> bytes:
         """The current figure as a compact PNG (256-colour palette, 3-5 times smaller than a
         plain PNG), for the picture a saved notebook keeps of the explorer."""
-        from PIL import Image  # Pillow: a matplotlib dependency
-
-        image = Image.open(io.BytesIO(self.png(dpi=dpi))).convert("RGB")
-        image = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
-        buf = io.BytesIO()
-        image.save(buf, format="png", optimize=True)
-        return buf.getvalue()
+        return compact_png(self.figure, dpi)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The live widget, plus a PNG of the current figure and a one-line description for
@@ -357,6 +390,7 @@ class Explorer:
         if self._closed:
             return
         self._closed = True
+        self._runner.cancel()
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
         close_tree(self.widget)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as W
 import numpy as np
 
 from .. import _validate, batched, plotting
@@ -10,6 +9,7 @@ from .. import data as datasets
 from .. import train as training
 from ..mlp import MLP
 from . import controls as C
+from .background import Stop
 from .base import Explorer
 
 MAX_DEPTH, MAX_RESTARTS = 8, 20
@@ -39,13 +39,7 @@ class TrainingExplorer(Explorer):
             "seed": C.int_slider(seed, 0, 99, "seed"),
             "restarts": C.int_slider(restarts, 1, MAX_RESTARTS, "restarts"),
         }
-        self.progress = W.IntProgress(value=0, min=0, max=1, description="training",
-                                      layout=W.Layout(width="400px"), style=C.STYLE)  # fmt: skip
-        self.progress_label = W.Label("")
         return controls
-
-    def extras(self):
-        return [W.HBox([self.progress, self.progress_label])]
 
     def data(self, name=None):
         """``X (n, 2), y (n,)`` of the current (or named) dataset, drawn with seed 0."""
@@ -94,49 +88,50 @@ class TrainingExplorer(Explorer):
                      self.seed_dots, self.best_dot, self.median_line, self.seed_note,
                      self.boundary.contour, self.boundary.scatter, *self.titles)  # fmt: skip
 
-    def _report(self, epochs: int):
-        every = max(1, epochs // 50)
-
-        def report(epoch, losses):
-            if epoch > 0 and epoch % every == 0:
-                self.progress.value = epoch
-
-        return report
-
-    def compute(self, state):
+    def compute_steps(self, state):
+        """Train every restart in slices of about 20 ms (see :mod:`.background`); yields the
+        fraction of the epochs done and returns the values."""
         X, y = self.data()
         epochs, restarts = state["epochs"], state["restarts"]
-        self.progress.max, self.progress.value = max(epochs, 1), 0
         seeds = [state["seed"] + r for r in range(restarts)]
         models = [self.model(seed=seed, state=state) for seed in seeds]
-        histories = batched.train_restarts(models, X, y, epochs=epochs, lr=state["lr"],
-                                           callback=self._report(epochs))  # fmt: skip
-        self.progress.value = max(epochs, 1)
+        run = batched.RestartRun(models, X, y, epochs=epochs, lr=state["lr"])
+
+        def snapshot():
+            return self._values(run, seeds, models)
+
+        while not run.done:
+            try:
+                run.advance(seconds=0.02)
+                yield (run.epoch + 1) / (epochs + 1), snapshot
+            except (KeyboardInterrupt, Stop):  # Kernel > Interrupt, or the Stop button
+                run.stop()
+        return snapshot()
+
+    def _values(self, run, seeds, models) -> dict:
+        """The values of a run, finished or not."""
+        histories = run.histories()
         runs = list(zip(seeds, models, histories))
-        finals = np.array([h.final_loss if h.loss.size else np.inf for _, _, h in runs])
-        ok = np.array([not h.diverged for _, _, h in runs])
+        finals = np.array([h.final_loss if h.loss.size else np.inf for h in histories])
+        ok = np.array([not h.diverged for h in histories])
         candidates = np.where(ok, finals, np.inf)
         best = int(np.argmin(candidates)) if np.any(np.isfinite(candidates)) else 0
         seed_b, model_b, hist_b = runs[best]
-        stopped = any(h.stopped for _, _, h in runs)
-        self.progress_label.value = (
-            f"stopped (interrupted) after {hist_b.epochs} epochs" if stopped
-            else f"{len(runs)} run{'s' if len(runs) > 1 else ''} x {epochs} epochs, "
-            f"{hist_b.seconds:.2f} s"
-        )  # fmt: skip
         return {
             "final_loss": hist_b.final_loss if hist_b.loss.size else float("nan"),
             "final_accuracy": hist_b.final_accuracy if hist_b.loss.size else float("nan"),
             "final_losses": finals,
-            "seeds": np.array([sd for sd, _, _ in runs]),
+            "seeds": np.array(seeds),
             "best_seed": seed_b,
             "diverged": bool(hist_b.diverged),
+            "diverged_at": hist_b.diverged_at,
             "n_diverged": int(np.sum(~ok)),
-            "stopped": stopped,
+            "stopped": run.stopped,
+            "finished": run.done,
             "epochs_run": hist_b.epochs,
             "history": hist_b,
-            "histories": [h for _, _, h in runs],
-            "model": model_b,
+            "histories": histories,
+            "model": model_b.copy(),
         }
 
     def draw(self, v):
@@ -155,8 +150,7 @@ class TrainingExplorer(Explorer):
         plotting.fit_loss_axes(self.ax_loss, curves)
         plotting.set_limits(self.ax_loss, x=(0, max(s["epochs"], 1)))
         t_loss, t_db, t_grad, t_seeds = self.titles
-        end = " (diverged)" if hist.diverged else (" (stopped)" if hist.stopped else "")
-        t_loss.set_text(f"loss {C.fmt(v['final_loss'])}{end}")
+        t_loss.set_text(f"loss {C.fmt(v['final_loss'])}{self._ending(v)}")
         self.boundary = plotting.update_decision_boundary(self.boundary, v["model"], X, y)
         t_db.set_text(f"seed {v['best_seed']}: accuracy {C.pct(v['final_accuracy'])}")
         self._draw_gradients(hist, s["epochs"])
@@ -166,14 +160,34 @@ class TrainingExplorer(Explorer):
         fin = v["final_losses"][np.isfinite(v["final_losses"])]
         spread = f": spread {C.fmt(float(fin.max() - fin.min()))}" if fin.size > 1 else ""
         t_seeds.set_text(f"final loss, {k} seed{'s' if k > 1 else ''}{spread}")
+        if self.progress is not None and v["finished"]:
+            self.progress.show(1.0 if not v["stopped"] else self.progress.bar.value)
+            self.progress.label.value = (
+                f"stopped after {v['epochs_run']} of {s['epochs']} epochs" if v["stopped"]
+                else f"{k} run{'s' if k > 1 else ''} x {s['epochs']} epochs, "
+                f"{v['history'].seconds:.2f} s"
+            )  # fmt: skip
         return (
             f"final loss <b>{C.fmt(v['final_loss'])}</b>, accuracy "
             f"<b>{C.pct(v['final_accuracy'])}</b> after {v['epochs_run']} epochs"
             + (f" (best of {k} seeds; median {C.fmt(med)})" if k > 1 else "")
-            + (" &middot; <b>diverged</b>" if v["diverged"] else "")
+            + (
+                f" &middot; <b>diverged at epoch {v['diverged_at']}</b> (shown: the last finite "
+                "state)"
+                if v["diverged"]
+                else ""
+            )  # fmt: skip
             + (" &middot; <b>stopped</b>" if v["stopped"] else "")
             + (" &middot; raise <i>restarts</i> to compare seeds" if k == 1 else "")
         )
+
+    @staticmethod
+    def _ending(v) -> str:
+        if v["diverged"]:
+            return f" (diverged at epoch {v['diverged_at']})"
+        if v["stopped"]:
+            return " (stopped)"
+        return "" if v["finished"] else f" (training: epoch {v['epochs_run']})"
 
     def _draw_gradients(self, hist, epochs: int) -> None:
         plotting.update_grad_norms(self.grad_lines, hist)
@@ -233,10 +247,14 @@ def build_training_explorer(
 
     Panels: the loss curve (every restart faint, the best dark), the decision boundary of the
     best run, the gradient norm of each layer over training, and the final loss of every seed.
-    A progress bar follows long runs; *Kernel > Interrupt* stops one and shows it so far.
+    Changed in the browser, the training runs in the background in slices (the kernel stays
+    responsive; a newer change starts again, the figure shows the runs so far, a progress bar
+    the time left, and Stop ends them where they are); changed from code, it runs at once, and
+    *Kernel > Interrupt* stops it and shows it so far.
 
     ``values``: ``final_loss``, ``final_accuracy``, ``final_losses`` (one per seed), ``seeds``,
-    ``best_seed``, ``diverged``, ``n_diverged``, ``stopped``, ``epochs_run``, ``history`` (the
+    ``best_seed``, ``diverged``, ``diverged_at`` (the best run's), ``n_diverged``, ``stopped``,
+    ``finished``, ``epochs_run``, ``history`` (the
     best run's :class:`helpers.train.History`), ``histories`` (every run's), ``model`` (the best
     run's trained MLP).
     """

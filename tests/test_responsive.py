@@ -7,15 +7,10 @@ its progress and the time left.
 """
 
 import json
-import os
-import time
-from pathlib import Path
 
 import pytest
+from _kernel import Kernel
 
-jupyter_client = pytest.importorskip("jupyter_client.manager")
-
-ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 0.5  # seconds from the message to the kernel's answer (its idle status)
 
 SETUP = """
@@ -28,67 +23,6 @@ ids["stop"] = ex.progress.button.model_id
 ids["label"] = ex.progress.label.model_id
 print(json.dumps(ids))
 """
-
-
-class Kernel:
-    def __init__(self):
-        env = dict(
-            os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-        )
-        self.km, self.kc = jupyter_client.start_new_kernel(kernel_name="python3", env=env)
-        self.seen = []  # every iopub message, in order
-
-    def run(self, code: str, timeout: float = 120) -> str:
-        msg_id = self.kc.execute(code)
-        out = []
-        self._until(msg_id, timeout, out)
-        return "".join(out)
-
-    def send(self, comm_id: str, data: dict, timeout: float = 10.0) -> float:
-        """Send a comm message; seconds until the kernel is idle after handling it."""
-        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
-        t0 = time.perf_counter()
-        self.kc.shell_channel.send(msg)
-        self._until(msg["header"]["msg_id"], timeout)
-        return time.perf_counter() - t0
-
-    def _until(self, msg_id, timeout, out=None):
-        end = time.perf_counter() + timeout
-        while time.perf_counter() < end:
-            try:
-                m = self.kc.get_iopub_msg(timeout=0.05)
-            except Exception:  # queue.Empty
-                continue
-            self.seen.append(m)
-            if out is not None and m["msg_type"] == "stream":
-                out.append(m["content"]["text"])
-            if m["msg_type"] == "error":
-                raise AssertionError("\n".join(m["content"]["traceback"]))
-            if (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
-                    and m["content"]["execution_state"] == "idle"):  # fmt: skip
-                return
-        raise AssertionError(f"no answer to {msg_id} within {timeout} s")
-
-    def wait(self, seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            try:
-                self.seen.append(self.kc.get_iopub_msg(timeout=0.05))
-            except Exception:
-                pass
-
-    def texts(self, comm_id: str) -> list:
-        """Every value the kernel sent for a Label's ``value``."""
-        return [
-            m["content"]["data"]["state"]["value"]
-            for m in self.seen
-            if m["msg_type"] == "comm_msg" and m["content"].get("comm_id") == comm_id
-            and "value" in m["content"]["data"].get("state", {})
-        ]  # fmt: skip
-
-    def close(self):
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
 
 
 @pytest.fixture(scope="module")

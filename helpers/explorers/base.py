@@ -23,14 +23,15 @@ four methods, which the base class calls in this order:
     Updates the artists from ``values`` with the ``update_*`` functions of
     :mod:`helpers.plotting` and returns the read-out (HTML shown under the controls).
 
-Everything else is the base class's: it lays the figure out once, wires the observers (each
-change updates the figure synchronously; in the browser, ipywidgets sends a control's newest
-value only once the kernel has finished with the previous one, so a burst of slider events ends
-on the last value without queueing), renders the figure (a full draw when an axis
-limit or a static text changed, else a blit of the animated artists), shows a static picture
-where no widget can run, follows :func:`helpers.plotting.use_style`, and releases everything in
-:meth:`Explorer.close`. A new explorer is one module with one subclass and one builder function,
-plus one line in :data:`helpers.explorers.EXPLORERS`.
+Everything else is the base class's: it lays the figure out once, wires the observers (a
+change made from code updates the figure synchronously; in the browser, ipywidgets sends a
+control's newest value only once the kernel has finished with the previous one, so a burst of
+slider events ends on the last value without queueing), renders the figure (a full draw when
+an axis limit or a static text changed, else a blit of the animated artists), shows a static
+picture where no widget can run, follows :func:`helpers.plotting.use_style`, closes everything
+in :meth:`Explorer.close`, and frees an explorer when the notebook cell that built it runs
+again (:meth:`Explorer.release`). A new explorer is one module with one subclass and one
+builder function, plus one line in :data:`helpers.explorers.EXPLORERS`.
 """
 
 from __future__ import annotations
@@ -46,16 +47,9 @@ import numpy as np
 
 from .. import plotting
 from . import controls as C
+from . import display
 from .background import Background, Progress, event_loop, run_steps, show_frame, show_result
-from .display import (
-    blas_threads,
-    clear_region,
-    close_tree,
-    compact_png,
-    display_mode,
-    figure_png,
-    make_figure,
-)
+from .display import blas_threads, close_tree, display_mode, make_figure
 
 _READOUT_SIZE = {"default": "100%", "lecture": "150%"}
 
@@ -140,6 +134,7 @@ class Explorer:
         self.widget.add_class("initlab-explorer")
         self.render()
         plotting.register(self)
+        display.one_per_cell(self)
 
     def _children(self) -> list:
         grid = W.GridBox(
@@ -302,7 +297,7 @@ class Explorer:
         draw its static artists again; the result is the new background."""
         fig, renderer = self.figure, self.figure.canvas.get_renderer()
         for ax in axes:  # what was drawn there goes; new decorations may reach further
-            clear_region(fig, renderer, self._extents[ax].expanded(1.02, 1.02))
+            display.clear_region(fig, renderer, self._extents[ax].expanded(1.02, 1.02))
             ax.draw(renderer)
             self._extents[ax] = ax.get_tightbbox(renderer)
             ax.stale = False  # measuring re-placed the ticks where they were drawn
@@ -368,12 +363,12 @@ class Explorer:
     # -- static view ----------------------------------------------------------------------------
     def png(self, dpi: int = 90) -> bytes:
         """The current figure as a PNG."""
-        return figure_png(self.figure, dpi)
+        return display.figure_png(self.figure, dpi)
 
     def static_png(self, dpi: int = 80) -> bytes:
         """The current figure as a compact PNG (256-colour palette, 3-5 times smaller than a
         plain PNG), for the picture a saved notebook keeps of the explorer."""
-        return compact_png(self.figure, dpi)
+        return display.compact_png(self.figure, dpi)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The live widget, plus a PNG of the current figure and a one-line description for
@@ -395,3 +390,9 @@ class Explorer:
             control.unobserve(self._on_change, names="value")
         close_tree(self.widget)
         self._background = None
+
+    def release(self) -> None:
+        """Close the explorer and free its memory (figure, numbers, caches): what building a
+        new explorer in the notebook cell that built this one does."""
+        self.close()
+        display.free(self)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import weakref
 
 import ipywidgets as W
 import matplotlib as mpl
@@ -106,3 +107,55 @@ def compact_png(fig, dpi: int) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="png", optimize=True)
     return buf.getvalue()
+
+
+_KEPT = {"controls", "values", "mode", "figure", "readout", "widget", "progress", "renders",
+         "_runner", "_closed", "_holding", "_pending", "_image"}  # fmt: skip
+"""What a released explorer keeps (its closed widgets, its settings and an empty figure)."""
+
+
+def free(explorer) -> None:
+    """Empty a closed explorer: its figure, its numbers, and every artist, array and cache its
+    subclass made (a reference left elsewhere, such as IPython's ``Out``, then holds little)."""
+    explorer.figure.clear()
+    FigureCanvasAgg(explorer.figure)  # a new, empty canvas: the old one's pixel buffers go
+    for name in set(vars(explorer)) - _KEPT:
+        delattr(explorer, name)
+    explorer.values, explorer._animated, explorer._extents = {}, [], {}
+
+
+_BY_CELL: dict = {}
+"""cell id -> (the execution that built explorers there, weak references to them)."""
+
+
+def current_cell() -> tuple[str, str] | None:
+    """``(cell id, execution id)`` of the notebook cell running now, where the front end says
+    (JupyterLab and Notebook 7 send the cell's id with each execution), else None."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent() if kernel is not None else None
+        cell = ((parent or {}).get("metadata") or {}).get("cellId")
+        msg_id = ((parent or {}).get("header") or {}).get("msg_id")
+    except (ImportError, AttributeError, TypeError):
+        return None
+    return (str(cell), str(msg_id)) if cell and msg_id else None
+
+
+def one_per_cell(explorer) -> None:
+    """Re-running a cell replaces its explorers: those an earlier run of the same cell built are
+    released (``release()``: widgets closed, figure and caches freed), so that memory stays
+    flat however often a student re-runs it. Explorers built by one run are all kept."""
+    where = current_cell()
+    if where is None:
+        return
+    cell, run = where
+    previous_run, refs = _BY_CELL.get(cell, (None, []))
+    if previous_run != run:
+        for ref in refs:
+            old = ref()
+            if old is not None and old is not explorer:
+                old.release()
+        refs = []
+    _BY_CELL[cell] = (run, [*refs, weakref.ref(explorer)])

@@ -1032,3 +1032,79 @@ def test_05_a_diverging_cell_counts_as_worst_and_says_so():
         lrs=(1e6,), epochs=5,
     )  # fmt: skip
     assert "div." in one.format(), "05: the table shows divergence, not inf"
+
+
+@pytest.fixture(scope="module")
+def deep_digits():
+    return lessons.deep_training("digits")  # what notebook 07 prints
+
+
+@pytest.fixture(scope="module")
+def deep_moons():
+    return lessons.deep_training("moons", epochs=100, n_train=150)
+
+
+def _check_cells(result):
+    for c in result.cells:
+        assert c.lr in lessons.DEEP_LRS and np.all(c.medians >= c.median), "07: lr = argmin"
+        assert c.low <= c.median <= c.high and c.final.shape == (len(lessons.DEEP_LRS), 5)
+    text = result.format()
+    assert all(st.label in text for st in lessons.DEEP_STARTS)
+
+
+@pytest.mark.parametrize("which", ["digits", "moons"])
+def test_07_thirty_layers_he_trains_where_xavier_and_pytorch_stall(which, request):
+    r = request.getfixturevalue(f"deep_{which}")
+    assert r.sizes[1:-1] == (32,) * 30, "07: 30 hidden layers of 32"
+    _check_cells(r)
+    guess = np.log(10) if which == "digits" else np.log(2)
+    he, xavier, torch = (r.cell(st.label) for st in lessons.DEEP_STARTS)
+    assert he.median < np.median(r.init_loss["He normal"]) - 0.3, "07: He's loss falls"
+    assert he.high < guess, "07: every He seed ends below the uniform guess"
+    for c in (xavier, torch):
+        assert abs(c.median - guess) < 0.02 and c.low > guess - 0.05, "07: stalled at ln(classes)"
+        assert he.median < c.median - 0.3, "07: He beats the stalled starts by a margin"
+    label = {c.start.label: c for c in r.cells}
+    sig = {k: np.median(v) for k, v in r.init_signal.items()}
+    assert sig["He normal"] > 1e3 * sig["Xavier normal"] > 1e6 * sig["PyTorch default"], (
+        "07: the input-dependent signal at layer 30: He >> Xavier >> PyTorch's default"
+    )
+    g1 = {k: np.median(v[:, 0]) for k, v in r.init_grad.items()}
+    assert g1["He normal"] > 1e3 * g1["Xavier normal"] > 1e6 * g1["PyTorch default"]
+    assert set(label) == {st.label for st in lessons.DEEP_STARTS}
+
+
+def test_07_stalled_digits_networks_answer_the_same_for_every_image(deep_digits):
+    _, _, y, _, k = lessons.deep_data("digits")
+    share = np.bincount(y).max() / len(y)
+    acc = deep_digits.train_accuracy["Xavier normal"][deep_digits.cell("Xavier normal").best]
+    assert k == 10 and np.median(acc) <= share + 1e-12, "07: no better than the commonest digit"
+
+
+def test_07_xavier_is_he_scaled_exactly_and_he_fluctuates():
+    f = lessons.exact_and_measured("digits", seeds=range(5))
+    r1 = np.sqrt(2 / 96) / np.sqrt(2 / 64)
+    assert f["factors"] == pytest.approx((r1, 1 / np.sqrt(2)))
+    assert f["predicted"] == pytest.approx(r1 * 2 ** (-29 / 2), rel=1e-12)
+    assert np.allclose(f["ratio"], f["predicted"], rtol=1e-9), "07: exact for every seed"
+    drift = f["he_drift"]
+    assert np.all(drift > 0) and np.all(drift < 1), "07: expectation 1, yet these five are below"
+    assert drift.max() / drift.min() > 10, "07: one finite network drifts: a wide spread"
+    assert "exactly predicted" in lessons.format_exact_and_measured(f)
+
+
+def test_07_digits_data_are_real_standardised_on_the_training_rows_only():
+    X, y = data.load_digits()
+    assert X.shape == (1797, 64) and y.shape == (1797,) and X.min() == 0.0 and X.max() == 1.0
+    assert set(np.unique(y)) == set(range(10))
+    Xtr, Xte, ytr, yte, k = lessons.deep_data("digits", n_train=128)
+    assert Xtr.shape == (128, 64) and Xte.shape == (1669, 64) and k == 10
+    assert np.allclose(Xtr.mean(axis=0), 0.0)
+    sd = Xtr.std(axis=0)
+    assert np.all(np.isclose(sd, 1.0) | np.isclose(sd, 0.0)), "constant pixels are only shifted"
+    order = np.random.default_rng(0).permutation(1797)
+    raw_tr, raw_te = X[order[:128]], X[order[128:]]
+    mean, s = raw_tr.mean(axis=0), raw_tr.std(axis=0)
+    assert np.allclose(Xte, (raw_te - mean) / np.where(s > 0, s, 1.0)), "07: training stats only"
+    a, b = lessons.deep_data("digits")[0], lessons.deep_data("digits")[0]
+    assert np.array_equal(a, b), "07: the same seed gives the same split"

@@ -7,7 +7,7 @@ the helpers breaks a lesson, a test says which one.
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
 :mod:`.training`, :mod:`.comparison` and :mod:`.restarts` (05), :mod:`.claims` and
-:mod:`.claims_scale` (06).
+:mod:`.claims_scale` (06), :mod:`.deep` (07).
 """
 
 from .basics import (
@@ -52,6 +52,15 @@ from .comparison import (
     first_layer_scales,
     loss_band,
     scheme_grid,
+)
+from .deep import (
+    DEEP_LRS,
+    DEEP_STARTS,
+    DeepResult,
+    deep_data,
+    deep_training,
+    exact_and_measured,
+    format_exact_and_measured,
 )
 from .restarts import (
     RestartSweep,
@@ -163,6 +172,13 @@ __all__ = [
     "first_layer_scales",
     "loss_band",
     "scheme_grid",
+    "DEEP_LRS",
+    "DEEP_STARTS",
+    "DeepResult",
+    "deep_data",
+    "deep_training",
+    "exact_and_measured",
+    "format_exact_and_measured",
     "COMPARISON_CONFIGS",
     "ProgressBar",
     "REFERENCE_RUNS",

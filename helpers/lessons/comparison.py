@@ -235,7 +235,7 @@ class Grid:
             f"{self.dataset}, {'-'.join(map(str, self.sizes))} network, {self.epochs} epochs of "
             f"full-batch gradient descent, {len(self.seeds)} seeds per cell, each cell at the "
             f"learning rate of {', '.join(f'{lr:g}' for lr in self.lrs)} with the lowest median "
-            f"final loss"
+            f"final loss; loss: median [min-max] over the seeds, test: median test accuracy"
         )
 
 

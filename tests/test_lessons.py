@@ -1108,3 +1108,13 @@ def test_07_digits_data_are_real_standardised_on_the_training_rows_only():
     assert np.allclose(Xte, (raw_te - mean) / np.where(s > 0, s, 1.0)), "07: training stats only"
     a, b = lessons.deep_data("digits")[0], lessons.deep_data("digits")[0]
     assert np.array_equal(a, b), "07: the same seed gives the same split"
+
+
+def test_05_07_same_seeds_same_numbers():
+    kw = dict(activations=("tanh",), seeds=range(3), lrs=(1.0,), epochs=20)
+    a = lessons.scheme_grid("moons", lessons.SCHEME_STARTS, **kw)
+    b = lessons.scheme_grid("moons", lessons.SCHEME_STARTS, **kw)
+    assert all(np.array_equal(x.final, y.final) for x, y in zip(a.cells, b.cells))
+    kw = dict(depth=4, width=8, seeds=range(2), lrs=(0.03,), epochs=5)
+    a, b = lessons.deep_training("digits", **kw), lessons.deep_training("digits", **kw)
+    assert all(np.array_equal(x.final, y.final) for x, y in zip(a.cells, b.cells))

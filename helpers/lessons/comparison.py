@@ -207,15 +207,14 @@ class Grid:
 
     def format(self, starts=None) -> str:
         """The table: per start (all, or those of ``starts``) and activation, the median final
-        loss [min-max over the seeds], the learning rate chosen, the median epochs to the target
-        loss and the median test accuracy. Losses have two significant digits."""
+        loss [min-max over the seeds], the learning rate chosen and the median test accuracy.
+        Losses have two significant digits (stable where single runs are chaotic)."""
         acts = self.activations
         labels = [st.label for st in (self.starts if starts is None else starts)]
-        width = 38
+        width = 32
         head = f"{'':<24}" + "".join(f"{a:^{width}}" for a in acts)
         sub = f"{'start':<24}" + "".join(
-            f"{'loss [min-max]':>20} {'lr':>3} {f'to {self.target:g}':>6} {'test':>5} "
-            for _ in acts
+            f"{'loss [min-max]':>20} {'lr':>3} {'test':>5} " for _ in acts
         )
         lines = [head.rstrip(), sub.rstrip()]
         for label in labels:
@@ -223,9 +222,7 @@ class Grid:
             for a in acts:
                 c = self.cell(label, a)
                 loss = f"{_g2(c.median)} [{_g2(c.low)}-{_g2(c.high)}]"
-                e = c.epochs_to_target
-                to = "never" if not np.isfinite(e) else f"{e:.0f}"
-                row += f"{loss:>20} {c.lr:>3g} {to:>6} {c.test_median:>5.0%} "
+                row += f"{loss:>20} {c.lr:>3g} {c.test_median:>5.0%} "
             lines.append(row.rstrip())
         return "\n".join(lines)
 

@@ -4,6 +4,10 @@ Every ``make_*`` returns ``X`` of shape ``(n, 2)`` (float64) and ``y`` of shape 
 labels 0/1, half of each class: the first ``n // 2`` samples are class 0) and draws every random
 number from ``rng``. ``noise`` is the standard deviation of Gaussian noise added to each
 coordinate.
+
+:func:`load_digits` reads the one real data set of the course, scikit-learn's bundled 8x8
+handwritten digits, from files installed with scikit-learn; :func:`standardize` scales features
+with the training rows' statistics.
 """
 
 from __future__ import annotations
@@ -151,3 +155,39 @@ def grid(X, *, resolution: int = 100, margin: float = 0.5):
         np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
     )
     return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def load_digits():
+    """The handwritten digits that scikit-learn ships (read from files inside the package, no
+    download): 1,797 images of 8x8 pixels, grey levels 0..16.
+
+    Returns
+    -------
+    X : ndarray, shape (1797, 64), float64
+        Pixels scaled to [0, 1], one row per image.
+    y : ndarray, shape (1797,), int64
+        The digit, 0..9.
+    """
+    try:
+        from sklearn.datasets import load_digits as _load  # scikit-learn only for this data set
+    except ImportError as exc:
+        raise ImportError(
+            "load_digits needs scikit-learn (it ships the digits): pip install -r requirements.txt"
+        ) from exc
+
+    d = _load()
+    return np.asarray(d.data, dtype=np.float64) / 16.0, np.asarray(d.target, dtype=np.int64)
+
+
+def standardize(X_train, *others):
+    """Every column shifted and scaled to mean 0 and std 1 *on the training rows* (a column that is
+    constant there is only shifted), and the same map applied to ``others``.
+
+    Returns the transformed ``X_train`` followed by the transformed ``others``.
+    """
+    X_train = _validate.matrix(X_train, "X_train")
+    mean = X_train.mean(axis=0)
+    sd = X_train.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    return tuple((_validate.matrix(A, "X", n_cols=X_train.shape[1]) - mean) / sd
+                 for A in (X_train, *others))  # fmt: skip

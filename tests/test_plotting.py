@@ -383,3 +383,15 @@ def test_several_runs_on_one_axes_all_stay_in_view():
     lo, hi = a2.get_ylim()
     assert a2.get_yscale() == "log" and lo < 1e-4 and hi > 0.7
     assert a2.get_xlim()[1] >= 39
+
+
+def test_loss_band_draws_the_median_and_shades_only_finite_ranges():
+    fig, ax = plotting.new_figure()
+    median = np.geomspace(0.7, 1e-3, 50)
+    high = median * 2
+    high[30:] = np.inf  # a run that diverged at epoch 30
+    line, band = plotting.plot_loss_band(ax, median, median / 2, high, label="m", color="#123456")
+    assert np.array_equal(line.get_ydata(), median) and ax.get_yscale() == "log"
+    assert to_rgba(band.get_facecolor()[0], 1.0) == to_rgba("#123456")
+    ys = np.concatenate([p.vertices[:, 1] for p in band.get_paths()])
+    assert np.all(np.isfinite(ys)) and ys.max() <= 1.4 + 1e-12, "the band stops where it is open"

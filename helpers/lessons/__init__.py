@@ -6,7 +6,8 @@ the helpers breaks a lesson, a test says which one.
 
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
-:mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` and :mod:`.claims_scale` (06).
+:mod:`.training`, :mod:`.comparison` and :mod:`.restarts` (05), :mod:`.claims` and
+:mod:`.claims_scale` (06), :mod:`.deep` (07).
 """
 
 from .basics import (
@@ -38,6 +39,28 @@ from .claims_scale import (
     claim_small_weights,
     claim_xavier_fan_in,
     sigmoid_scale_experiment,
+)
+from .comparison import (
+    FAILING_STARTS,
+    FIRST_LAYER_STARTS,
+    LR_GRID,
+    PYTORCH_DEFAULT,
+    SCHEME_STARTS,
+    Cell,
+    Grid,
+    Start,
+    first_layer_scales,
+    loss_band,
+    scheme_grid,
+)
+from .deep import (
+    DEEP_LRS,
+    DEEP_STARTS,
+    DeepResult,
+    deep_data,
+    deep_training,
+    exact_and_measured,
+    format_exact_and_measured,
 )
 from .restarts import (
     RestartSweep,
@@ -138,6 +161,24 @@ __all__ = [
     "signal_profile",
     "variance_rules",
     "weight_statistics",
+    "FAILING_STARTS",
+    "FIRST_LAYER_STARTS",
+    "LR_GRID",
+    "PYTORCH_DEFAULT",
+    "SCHEME_STARTS",
+    "Cell",
+    "Grid",
+    "Start",
+    "first_layer_scales",
+    "loss_band",
+    "scheme_grid",
+    "DEEP_LRS",
+    "DEEP_STARTS",
+    "DeepResult",
+    "deep_data",
+    "deep_training",
+    "exact_and_measured",
+    "format_exact_and_measured",
     "COMPARISON_CONFIGS",
     "ProgressBar",
     "REFERENCE_RUNS",

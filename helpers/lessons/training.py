@@ -112,7 +112,10 @@ COMPARISON_CONFIGS = (
     ("Xavier normal", "xavier_normal", 1.0, "tanh"),
     ("He normal", "he_normal", 1.0, "relu"),
 )
-"""(label, scheme, scale, activation) of the comparison in notebook 05."""
+"""(label, scheme, scale, activation) of :func:`compare_initialisations`: single runs at one
+learning rate, Xavier only with tanh and He only with ReLU, so scheme and activation change
+together. Notebook 05 compares starts with :func:`helpers.lessons.scheme_grid` instead (one factor
+at a time, seeds, each cell at its best learning rate)."""
 
 
 def comparison_data(name: str, *, n: int = 400, seed: int = 0):

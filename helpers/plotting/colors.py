@@ -26,6 +26,12 @@ SCHEME_COLORS = {
 One hue per family (greys: zeros/constant, browns: uniform/normal, greens: LeCun, blues: Xavier,
 reds: He, purple: orthogonal); the ``*_uniform`` variant is the lighter shade."""
 
+START_COLORS = {
+    "pytorch_default": "#e7298a",  # magenta: nn.Linear's own start, its weights and its bias
+}
+"""Colours of starts that are not one scheme of :data:`SCHEME_COLORS` (PyTorch's default, a
+LeCun-uniform draw scaled by 1/sqrt(3) with a random bias, gets its own colour)."""
+
 ACTIVATION_COLORS = {
     "sigmoid": "#e69f00",  # Okabe-Ito palette: distinguishable with colour blindness
     "tanh": "#0072b2",
@@ -54,8 +60,10 @@ BACKWARD_COLOR = "#d95f02"
 
 
 def scheme_color(name: str) -> str:
-    """The colour of an initialisation scheme (see :data:`SCHEME_COLORS`)."""
-    return SCHEME_COLORS[_validate.choice(name, SCHEME_COLORS, "init scheme")]
+    """The colour of an initialisation scheme (see :data:`SCHEME_COLORS`) or of a start in
+    :data:`START_COLORS`."""
+    colors = {**SCHEME_COLORS, **START_COLORS}
+    return colors[_validate.choice(name, colors, "init scheme")]
 
 
 def activation_color(name: str) -> str:

@@ -41,6 +41,35 @@ def plot_loss(ax, losses, *, label=None, color=None):
     return line
 
 
+def plot_loss_band(ax, median, low, high, *, label=None, color=None):
+    """The median loss of several runs per epoch, with the band from the lowest to the highest.
+
+    The median is a :func:`plot_loss` line (the axes fit it); the band is shaded in the same
+    colour where both ends are finite (a run that diverged leaves the band open above).
+
+    Parameters
+    ----------
+    ax : Axes
+    median, low, high : array_like, shape (k + 1,)
+        Per-epoch median, minimum and maximum over the runs.
+    label, color : optional
+
+    Returns
+    -------
+    (Line2D, PolyCollection)
+    """
+    line = plot_loss(ax, median, label=label, color=color)
+    low = np.asarray(low, dtype=np.float64).ravel()
+    high = np.asarray(high, dtype=np.float64).ravel()
+    ok = np.isfinite(low) & np.isfinite(high)
+    x = np.arange(low.size)
+    band = ax.fill_between(
+        x, np.where(ok, low, np.nan), np.where(ok, high, np.nan), color=line.get_color(),
+        alpha=0.2, linewidth=0, where=ok,
+    )  # fmt: skip
+    return line, band
+
+
 def update_loss(line, losses) -> None:
     """Show new losses in a :func:`plot_loss` line and fit the axes to every loss line on them."""
     losses = np.asarray(losses, dtype=np.float64).ravel()

@@ -6,7 +6,8 @@ the helpers breaks a lesson, a test says which one.
 
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
-:mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` and :mod:`.claims_scale` (06).
+:mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` and :mod:`.claims_scale` (06),
+:mod:`.stochastic` (SGD, dropout and the symmetry: 02 and 06).
 """
 
 from .basics import (
@@ -54,6 +55,14 @@ from .scale import (
     largest_safe_scale,
     loss_at_initialisation,
     saturation_versus_scale,
+)
+from .stochastic import (
+    SGD_SETTINGS,
+    claim_sgd_needs_random,
+    constant_run,
+    dropout_gradient_check,
+    format_stochastic,
+    stochastic_symmetry,
 )
 from .symmetry import (
     PARAMETER_NAMES,
@@ -117,6 +126,12 @@ __all__ = [
     "train_one_hidden",
     "weight_rank",
     "zero_init_gradients",
+    "SGD_SETTINGS",
+    "claim_sgd_needs_random",
+    "constant_run",
+    "dropout_gradient_check",
+    "format_stochastic",
+    "stochastic_symmetry",
     "backward_through_saturation",
     "dead_relu_versus_scale",
     "deep_forward_stds",

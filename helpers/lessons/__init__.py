@@ -11,6 +11,7 @@ One module per notebook group, all re-exported here (notebooks call ``lessons.<n
 """
 
 from .basics import (
+    collapse_error,
     collapse_linear,
     count_parameters_by_edges,
     forward_by_hand,
@@ -54,6 +55,7 @@ from .scale import (
     gaussian_inputs,
     largest_safe_scale,
     loss_at_initialisation,
+    relu_moments,
     saturation_versus_scale,
 )
 from .stochastic import (
@@ -75,6 +77,7 @@ from .symmetry import (
     random_bias_runs,
     train_one_hidden,
     weight_rank,
+    within_versus_across,
     zero_init_gradients,
 )
 from .training import (
@@ -106,6 +109,7 @@ from .variance import (
 )
 
 __all__ = [
+    "collapse_error",
     "collapse_linear",
     "count_parameters_by_edges",
     "forward_by_hand",
@@ -125,6 +129,7 @@ __all__ = [
     "random_bias_runs",
     "train_one_hidden",
     "weight_rank",
+    "within_versus_across",
     "zero_init_gradients",
     "SGD_SETTINGS",
     "claim_sgd_needs_random",
@@ -139,6 +144,7 @@ __all__ = [
     "gaussian_inputs",
     "largest_safe_scale",
     "loss_at_initialisation",
+    "relu_moments",
     "saturation_versus_scale",
     "FAN_MODES",
     "GAIN_CASES",

@@ -35,6 +35,8 @@ References
   in deep neural networks through transient chaos. NeurIPS.
 - S. S. Schoenholz, J. Gilmer, S. Ganguli, J. Sohl-Dickstein (2017). Deep information
   propagation. ICLR.
+- B. Hanin, D. Rolnick (2018). How to start training: the effect of initialization and
+  architecture. NeurIPS.
 """
 
 from __future__ import annotations
@@ -306,6 +308,20 @@ def depth_theory(scheme, scale, activation, depth, width):
     width = _validate.positive_int(width, "width")
     th = scheme_flow(scheme, [width] * (depth + 2), activation, scale=scale, rule="mean_field")
     return (None, None) if th is None else (th.a_std, th.grad_std)
+
+
+def relu_log2_spread(depth: int, width: int) -> float:
+    """Std of log2 of the squared length of one input's signal after ``depth`` He-initialised
+    ReLU layers of ``width`` units, to first order in 1/width (Hanin & Rolnick 2018).
+
+    Each layer multiplies the squared length by ``r = (2 / width) * sum_j relu(g_j)^2`` with
+    ``g_j`` independent N(0, 1): ``E[r] = 1`` exactly (the variance rule), ``Var(r) = 5 / width``
+    (``Var(relu(g)^2) = 3/2 - 1/4``). The layers' factors are independent, so
+    ``Var(ln ||a_L||^2) ~ 5 * depth / width``: the expectation is exact, one network is not.
+    """
+    depth = _validate.positive_int(depth, "depth", minimum=0)
+    width = _validate.positive_int(width, "width")
+    return math.sqrt(5.0 * depth / width) / math.log(2.0)
 
 
 def saturated_fraction(z_std: float, activation: str) -> float:

@@ -7,7 +7,8 @@ the helpers breaks a lesson, a test says which one.
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
 :mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` and :mod:`.claims_scale` (06),
-:mod:`.stochastic` (SGD, dropout and the symmetry: 02 and 06).
+:mod:`.stochastic` (SGD, dropout and the symmetry: 02 and 06), :mod:`.fluctuations` (04: one
+finite network against the expectation; PyTorch's default bias at depth).
 """
 
 from .basics import (
@@ -40,6 +41,12 @@ from .claims_scale import (
     claim_small_weights,
     claim_xavier_fan_in,
     sigmoid_scale_experiment,
+)
+from .fluctuations import (
+    format_seed_spread,
+    seed_spread,
+    torch_linear_profile,
+    width_depth_spread,
 )
 from .restarts import (
     RestartSweep,
@@ -159,6 +166,10 @@ __all__ = [
     "signal_profile",
     "variance_rules",
     "weight_statistics",
+    "format_seed_spread",
+    "seed_spread",
+    "torch_linear_profile",
+    "width_depth_spread",
     "COMPARISON_CONFIGS",
     "ProgressBar",
     "REFERENCE_RUNS",

@@ -68,6 +68,10 @@ def activate(name: str, Z, out, ws=None):
         return sigmoid(Z, out, ws)
     if name == "tanh":
         return np.tanh(Z, out=out)
+    if name == "scaled_tanh":  # A tanh(B z), as activations.scaled_tanh computes it
+        np.multiply(Z, activations.LECUN_B, out=out)
+        np.tanh(out, out=out)
+        return np.multiply(out, activations.LECUN_A, out=out)
     if name == "relu":
         return np.maximum(Z, 0.0, out=out)
     if name == "linear":
@@ -165,6 +169,13 @@ def dprime_times(name: str, dA, Z, A, out, ws=None):
         np.copyto(out, dA, where=pos)
         return out
     d = _scratch(Z, ws)
+    if name == "scaled_tanh":  # A B (1 - tanh(B z)^2)
+        np.multiply(Z, activations.LECUN_B, out=d)
+        np.tanh(d, out=d)
+        np.multiply(d, d, out=d)
+        np.subtract(1.0, d, out=d)
+        np.multiply(d, activations.LECUN_A * activations.LECUN_B, out=d)
+        return np.multiply(dA, d, out=out)
     if name == "tanh":
         np.multiply(A, A, out=d)
         np.subtract(1.0, d, out=d)

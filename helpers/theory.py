@@ -58,11 +58,13 @@ SECOND_MOMENT_FACTOR = {
     "tanh": 1.0,
     "relu": 0.5,
     "leaky_relu": (1.0 + activations.LEAKY_SLOPE**2) / 2.0,
+    "scaled_tanh": (activations.LECUN_A * activations.LECUN_B) ** 2,
 }
 """``c`` in ``E[f(z)^2] = c * Var(z)`` and ``E[f'(z)^2] = c`` for zero-mean, symmetric ``z``:
 the small-signal rule. Exact for ``linear``, ``relu`` (half of a symmetric distribution is cut
 off) and ``leaky_relu`` (``(1 + a^2) / 2``); for ``tanh`` the small-signal value (``tanh z ~ z``
-near 0). ``sigmoid`` has no entry: its outputs are not zero-mean."""
+near 0), for ``scaled_tanh`` likewise (``A tanh(B z) ~ A B z``). ``sigmoid`` has no entry: its
+outputs are not zero-mean."""
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
@@ -120,8 +122,10 @@ def _moments(activation: str, z_std: float, rule: str) -> tuple[float, float, fl
                 "the small-signal rule has no value for activation 'sigmoid' (its outputs are "
                 f"not zero-mean); use rule='mean_field' or one of {', '.join(SECOND_MOMENT_FACTOR)}"
             )
-        return 0.0, s, s, 1.0  # tanh z ~ z
-    lo, hi = (0.0, 1.0) if activation == "sigmoid" else (-1.0, 1.0)  # f(-inf), f(+inf)
+        k = float(activations.derivative(activation, 0.0))  # tanh z ~ z, A tanh(B z) ~ A B z
+        return 0.0, k * s, k * s, k
+    top = activations.OUTPUT_BOUND[activation]
+    lo, hi = (0.0, top) if activation == "sigmoid" else (-top, top)  # f(-inf), f(+inf)
     if s == 0.0:
         f0 = float(activations.activate(activation, 0.0))
         return f0, 0.0, abs(f0), float(activations.derivative(activation, 0.0))

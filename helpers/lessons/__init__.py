@@ -8,7 +8,8 @@ One module per notebook group, all re-exported here (notebooks call ``lessons.<n
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
 :mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` and :mod:`.claims_scale` (06),
 :mod:`.stochastic` (SGD, dropout and the symmetry: 02 and 06), :mod:`.fluctuations` (04: one
-finite network against the expectation; PyTorch's default bias at depth).
+finite network against the expectation; PyTorch's default bias at depth), :mod:`.sigmoid_gain`
+(06: the sigmoid's gain, LeCun's scaled tanh).
 """
 
 from .basics import (
@@ -64,6 +65,13 @@ from .scale import (
     loss_at_initialisation,
     relu_moments,
     saturation_versus_scale,
+)
+from .sigmoid_gain import (
+    GAIN_RUNS,
+    activation_facts,
+    format_sigmoid_gain,
+    offset_profile,
+    sigmoid_gain,
 )
 from .stochastic import (
     SGD_SETTINGS,
@@ -138,6 +146,11 @@ __all__ = [
     "weight_rank",
     "within_versus_across",
     "zero_init_gradients",
+    "GAIN_RUNS",
+    "activation_facts",
+    "format_sigmoid_gain",
+    "offset_profile",
+    "sigmoid_gain",
     "SGD_SETTINGS",
     "claim_sgd_needs_random",
     "constant_run",

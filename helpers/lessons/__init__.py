@@ -9,7 +9,7 @@ One module per notebook group, all re-exported here (notebooks call ``lessons.<n
 :mod:`.training` and :mod:`.restarts` (05), :mod:`.claims` and :mod:`.claims_scale` (06),
 :mod:`.stochastic` (SGD, dropout and the symmetry: 02 and 06), :mod:`.fluctuations` (04: one
 finite network against the expectation; PyTorch's default bias at depth), :mod:`.sigmoid_gain`
-(06: the sigmoid's gain, LeCun's scaled tanh).
+(06: the sigmoid's gain, LeCun's scaled tanh), :mod:`.init_checks` (03: checks at initialisation).
 """
 
 from .basics import (
@@ -48,6 +48,12 @@ from .fluctuations import (
     seed_spread,
     torch_linear_profile,
     width_depth_spread,
+)
+from .init_checks import (
+    expected_initial_loss,
+    format_init_checks,
+    log_prior_bias,
+    relu_bias_dead_units,
 )
 from .restarts import (
     RestartSweep,
@@ -146,6 +152,10 @@ __all__ = [
     "weight_rank",
     "within_versus_across",
     "zero_init_gradients",
+    "expected_initial_loss",
+    "format_init_checks",
+    "log_prior_bias",
+    "relu_bias_dead_units",
     "GAIN_RUNS",
     "activation_facts",
     "format_sigmoid_gain",

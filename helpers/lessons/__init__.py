@@ -43,6 +43,7 @@ from .claims_scale import (
     claim_xavier_fan_in,
     sigmoid_scale_experiment,
 )
+from .exercises import constant_first_update, leaky_variance_gain, restarts_for
 from .fluctuations import (
     format_seed_spread,
     seed_spread,
@@ -189,6 +190,9 @@ __all__ = [
     "signal_profile",
     "variance_rules",
     "weight_statistics",
+    "constant_first_update",
+    "leaky_variance_gain",
+    "restarts_for",
     "format_seed_spread",
     "seed_spread",
     "torch_linear_profile",

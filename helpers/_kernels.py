@@ -68,6 +68,17 @@ def stock(name: str) -> bool:
     return activations.ACTIVATIONS[name] is _STOCK[name]
 
 
+_FROM_OUTPUT = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+"""Activations whose derivative :func:`dprime_times` computes from ``A = f(Z)`` alone (the
+(leaky) ReLU's mask ``A > 0`` is ``Z > 0``)."""
+
+
+def can_overwrite(name: str) -> bool:
+    """True if :func:`forward` may write ``A`` over ``Z`` for activation ``name``: a stock
+    activation whose derivative needs only ``A``."""
+    return stock(name) and name in _FROM_OUTPUT
+
+
 def activate(name: str, Z, out, ws=None):
     """``out = f(Z)`` for the hidden activation ``name``; ``out`` may be ``Z`` itself (in place)
     for the stock activations."""
@@ -78,6 +89,10 @@ def activate(name: str, Z, out, ws=None):
         return sigmoid(Z, out, ws)
     if name == "tanh":
         return np.tanh(Z, out=out)
+    if name == "scaled_tanh":  # A tanh(B z), as activations.scaled_tanh computes it
+        np.multiply(Z, activations.LECUN_B, out=out)
+        np.tanh(out, out=out)
+        return np.multiply(out, activations.LECUN_A, out=out)
     if name == "relu":
         return np.maximum(Z, 0.0, out=out)
     if name == "linear":
@@ -123,13 +138,13 @@ def forward(model, X, ws=None, overwrite=False):
     """Every layer's ``Z`` and ``A`` for ``X`` of shape ``(n, sizes[0])``; see ``MLP.forward``.
 
     Stacked weights ``(S, fan_in, fan_out)`` and biases ``(S, 1, fan_out)`` give stacks of
-    ``Z`` and ``A`` of shape ``(S, n, k)``. ``overwrite=True`` (stock activations only) writes
+    ``Z`` and ``A`` of shape ``(S, n, k)``. ``overwrite=True`` (see :func:`can_overwrite`) writes
     each hidden ``A`` over its ``Z`` (``pre[l] is post[l]``): half the memory, the same ``A``;
     :func:`backward` needs only ``A`` then, since ``A > 0`` exactly where ``Z > 0`` for the
     (leaky) ReLU and the other derivatives are written in ``A``.
     """
     n, L = X.shape[-2], model.n_layers
-    overwrite = overwrite and stock(model.activation)
+    overwrite = overwrite and can_overwrite(model.activation)
     pre, post = [X], [X]
     A = X
     for l, (W, b) in enumerate(zip(model.weights, model.biases), start=1):
@@ -180,6 +195,13 @@ def dprime_times(name: str, dA, Z, A, out, ws=None):
             np.copyto(out, dA)
         return np.multiply(out, LEAKY_SLOPE, out=out, where=low)
     d = _scratch(Z, ws)
+    if name == "scaled_tanh":  # A B (1 - tanh(B z)^2)
+        np.multiply(Z, activations.LECUN_B, out=d)
+        np.tanh(d, out=d)
+        np.multiply(d, d, out=d)
+        np.subtract(1.0, d, out=d)
+        np.multiply(d, activations.LECUN_A * activations.LECUN_B, out=d)
+        return np.multiply(dA, d, out=out)
     if name == "tanh":
         np.multiply(A, A, out=d)
         np.subtract(1.0, d, out=d)

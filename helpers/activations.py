@@ -18,6 +18,11 @@ from . import _validate
 LEAKY_SLOPE = 0.01
 """Negative slope of ``leaky_relu`` (PyTorch's and Keras's default)."""
 
+LECUN_A, LECUN_B = 1.7159, 2.0 / 3.0
+"""LeCun's scaled tanh ``A tanh(B z)`` (Efficient BackProp, 1998, section 4.4): chosen so that
+f(+-1) = +-1, its slope at 0 is ``A B = 1.144`` and its output variance is near 1 for
+unit-variance inputs."""
+
 
 def sigmoid(z):
     """Logistic sigmoid 1 / (1 + exp(-z)), computed without overflow for any finite z."""
@@ -41,6 +46,17 @@ def tanh_prime(z):
     """tanh'(z) = 1 - tanh(z)^2; at most 1, at z = 0."""
     t = np.tanh(np.asarray(z, dtype=np.float64))
     return 1.0 - t * t
+
+
+def scaled_tanh(z):
+    """LeCun's scaled tanh, 1.7159 tanh(2z/3); f(1) = 1.0000 to 4 digits."""
+    return LECUN_A * np.tanh(LECUN_B * np.asarray(z, dtype=np.float64))
+
+
+def scaled_tanh_prime(z):
+    """A B (1 - tanh(B z)^2), at most A B = 1.1439 at z = 0."""
+    t = np.tanh(LECUN_B * np.asarray(z, dtype=np.float64))
+    return LECUN_A * LECUN_B * (1.0 - t * t)
 
 
 def relu(z):
@@ -81,11 +97,22 @@ ACTIVATIONS = {
     "relu": (relu, relu_prime),
     "leaky_relu": (leaky_relu, leaky_relu_prime),
     "linear": (linear, linear_prime),
+    "scaled_tanh": (scaled_tanh, scaled_tanh_prime),
 }
 """name -> (f, f') for every hidden activation."""
 
-MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "leaky_relu": 1.0, "linear": 1.0}
+MAX_SLOPE = {
+    "sigmoid": 0.25,
+    "tanh": 1.0,
+    "relu": 1.0,
+    "leaky_relu": 1.0,
+    "linear": 1.0,
+    "scaled_tanh": LECUN_A * LECUN_B,
+}
 """The largest value of f'(z) for each activation."""
+
+OUTPUT_BOUND = {"sigmoid": 1.0, "tanh": 1.0, "scaled_tanh": LECUN_A}
+"""``max |f(z)|`` of the bounded activations (the others are bounded by ``|z|``)."""
 
 SATURATION_Z = {
     # |z| beyond which f'(z) is below a tenth of its peak (the unit passes back < 10% of the
@@ -93,6 +120,7 @@ SATURATION_Z = {
     # tanh 1 - tanh(z)^2 < 0.1 <=> |z| > 1.82 (|output| > 0.949).
     "sigmoid": 2.0 * math.atanh(math.sqrt(0.9)),
     "tanh": math.atanh(math.sqrt(0.9)),
+    "scaled_tanh": math.atanh(math.sqrt(0.9)) / LECUN_B,
 }
 """Pre-activation threshold above which a sigmoid or tanh unit counts as saturated."""
 

@@ -290,7 +290,7 @@ class _Runs:
         """Forward, loss, backward and the records of every network still training; returns
         the gradients and the losses."""
         stack, X, t = self.stack, self.X, self.t
-        lean = _kernels.stock(stack.activation)  # A over Z, delta over dA: half the memory
+        lean = _kernels.can_overwrite(stack.activation)  # A over Z, delta over dA: less memory
         if stack.ws is None:
             sizes, dtype = self.models[0].sizes, self.models[0].dtype
             lead = (len(stack.seeds),)

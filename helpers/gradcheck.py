@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate
+from . import _validate, dropout
 
 
 def rel_error(a, b) -> float:
@@ -27,18 +27,24 @@ def rel_error(a, b) -> float:
     return float(np.max(np.abs(a - b))) / den
 
 
-def numerical_gradients(model, X, y, *, eps: float = 1e-5) -> tuple[list, list]:
+def numerical_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> tuple[list, list]:
     """Central-difference estimates ``(dW, db)`` of the mean loss's gradients.
 
-    Each parameter is nudged by +-eps in turn and restored exactly afterwards.
+    Each parameter is nudged by +-eps in turn and restored exactly afterwards. ``masks`` (from
+    :func:`helpers.dropout.draw_masks`) applies dropout with these fixed masks to every pass.
     """
     eps = _validate.real(eps, "eps", positive=True)
     _float64_only(model)
     X = _validate.matrix(X, "X", n_cols=model.sizes[0])
     t = model.check_targets(y, X.shape[0])
+    if masks is not None:
+        masks = dropout.check_masks(model, masks, X.shape[0])
 
     def loss():
-        _, cache = model._forward(X)
+        if masks is None:
+            _, cache = model._forward(X)
+        else:
+            _, cache = dropout.forward(model, X, masks)
         return model._loss(cache, t)
 
     def estimate(P):
@@ -56,9 +62,13 @@ def numerical_gradients(model, X, y, *, eps: float = 1e-5) -> tuple[list, list]:
     return [estimate(W) for W in model.weights], [estimate(b) for b in model.biases]
 
 
-def check_gradients(model, X, y, *, eps: float = 1e-5) -> float:
+def check_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> float:
     """Largest relative error (see :func:`rel_error`) between ``model.backward`` and central
     differences, over every weight matrix and bias vector.
+
+    With ``masks`` (one per hidden layer, from :func:`helpers.dropout.draw_masks`) both sides use
+    dropout with these fixed masks: :func:`helpers.dropout.backward` against the differences of
+    :func:`helpers.dropout.forward`.
 
     ``eps = 1e-5`` balances the two errors of a central difference in float64: truncation,
     about eps^2 times the third derivative, and rounding, about 1e-16 * |loss| / eps. (With
@@ -67,9 +77,11 @@ def check_gradients(model, X, y, *, eps: float = 1e-5) -> float:
     0, or the finite difference straddles it and the check fails for a reason that is not a bug.
     """
     _float64_only(model)
-    _, cache = model.forward(X)
-    grads = model.backward(cache, y)
-    num_dW, num_db = numerical_gradients(model, X, y, eps=eps)
+    if masks is None:
+        grads = model.backward(model.forward(X)[1], y)
+    else:
+        grads = dropout.backward(model, dropout.forward(model, X, masks)[1], y)
+    num_dW, num_db = numerical_gradients(model, X, y, eps=eps, masks=masks)
     errors = [rel_error(a, n) for a, n in zip(grads.dW, num_dW)]
     errors += [rel_error(a, n) for a, n in zip(grads.db, num_db)]
     return max(errors)

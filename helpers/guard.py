@@ -98,7 +98,7 @@ class Guard:
         self.sizes = list(model.sizes)
         self.output = model.output
         act = model.activation
-        self.bounded = act in ("sigmoid", "tanh")
+        self.bound = activations.OUTPUT_BOUND.get(act)  # None: |f(z)| <= |z|
         self.slope = activations.MAX_SLOPE[act]
         self.X, self.t, self.others = X, t, [A for A, _ in others]
         pairs = [(X, t), *others]
@@ -130,7 +130,7 @@ class Guard:
             if not z <= lim:
                 return False
             if l < L:
-                rho.append(math.sqrt(self.sizes[l]) if self.bounded else z)
+                rho.append(self.bound * math.sqrt(self.sizes[l]) if self.bound else z)
             else:
                 rho.append(z if self.output == "linear" else 1.0)
         top = {"sigmoid": 1.0, "softmax": math.sqrt(2.0)}.get(self.output, z + self.tau)

@@ -35,6 +35,8 @@ References
   in deep neural networks through transient chaos. NeurIPS.
 - S. S. Schoenholz, J. Gilmer, S. Ganguli, J. Sohl-Dickstein (2017). Deep information
   propagation. ICLR.
+- B. Hanin, D. Rolnick (2018). How to start training: the effect of initialization and
+  architecture. NeurIPS.
 """
 
 from __future__ import annotations
@@ -56,11 +58,13 @@ SECOND_MOMENT_FACTOR = {
     "tanh": 1.0,
     "relu": 0.5,
     "leaky_relu": (1.0 + activations.LEAKY_SLOPE**2) / 2.0,
+    "scaled_tanh": (activations.LECUN_A * activations.LECUN_B) ** 2,
 }
 """``c`` in ``E[f(z)^2] = c * Var(z)`` and ``E[f'(z)^2] = c`` for zero-mean, symmetric ``z``:
 the small-signal rule. Exact for ``linear``, ``relu`` (half of a symmetric distribution is cut
 off) and ``leaky_relu`` (``(1 + a^2) / 2``); for ``tanh`` the small-signal value (``tanh z ~ z``
-near 0). ``sigmoid`` has no entry: its outputs are not zero-mean."""
+near 0), for ``scaled_tanh`` likewise (``A tanh(B z) ~ A B z``). ``sigmoid`` has no entry: its
+outputs are not zero-mean."""
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
@@ -118,8 +122,10 @@ def _moments(activation: str, z_std: float, rule: str) -> tuple[float, float, fl
                 "the small-signal rule has no value for activation 'sigmoid' (its outputs are "
                 f"not zero-mean); use rule='mean_field' or one of {', '.join(SECOND_MOMENT_FACTOR)}"
             )
-        return 0.0, s, s, 1.0  # tanh z ~ z
-    lo, hi = (0.0, 1.0) if activation == "sigmoid" else (-1.0, 1.0)  # f(-inf), f(+inf)
+        k = float(activations.derivative(activation, 0.0))  # tanh z ~ z, A tanh(B z) ~ A B z
+        return 0.0, k * s, k * s, k
+    top = activations.OUTPUT_BOUND[activation]
+    lo, hi = (0.0, top) if activation == "sigmoid" else (-top, top)  # f(-inf), f(+inf)
     if s == 0.0:
         f0 = float(activations.activate(activation, 0.0))
         return f0, 0.0, abs(f0), float(activations.derivative(activation, 0.0))
@@ -306,6 +312,20 @@ def depth_theory(scheme, scale, activation, depth, width):
     width = _validate.positive_int(width, "width")
     th = scheme_flow(scheme, [width] * (depth + 2), activation, scale=scale, rule="mean_field")
     return (None, None) if th is None else (th.a_std, th.grad_std)
+
+
+def relu_log2_spread(depth: int, width: int) -> float:
+    """Std of log2 of the squared length of one input's signal after ``depth`` He-initialised
+    ReLU layers of ``width`` units, to first order in 1/width (Hanin & Rolnick 2018).
+
+    Each layer multiplies the squared length by ``r = (2 / width) * sum_j relu(g_j)^2`` with
+    ``g_j`` independent N(0, 1): ``E[r] = 1`` exactly (the variance rule), ``Var(r) = 5 / width``
+    (``Var(relu(g)^2) = 3/2 - 1/4``). The layers' factors are independent, so
+    ``Var(ln ||a_L||^2) ~ 5 * depth / width``: the expectation is exact, one network is not.
+    """
+    depth = _validate.positive_int(depth, "depth", minimum=0)
+    width = _validate.positive_int(width, "width")
+    return math.sqrt(5.0 * depth / width) / math.log(2.0)
 
 
 def saturated_fraction(z_std: float, activation: str) -> float:

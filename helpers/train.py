@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate, diagnostics, guard
+from . import dropout as dropout_
 
 LAYER_RECORDS = ("grad_norm", "act_std", "saturated", "dead", "spread")
 """The per-layer diagnostics :func:`train` can record (its ``record`` argument)."""
@@ -193,6 +194,7 @@ def train(
     y_val=None,
     record_layers: bool = True,
     record=None,
+    dropout: float = 0.0,
 ) -> History:
     """Train ``model`` in place with plain gradient descent and record per-epoch diagnostics.
 
@@ -221,6 +223,11 @@ def train(
     record : str or sequence of str, optional
         Record only these per-layer diagnostics (from :data:`LAYER_RECORDS`, e.g.
         ``record=("spread",)``), the others NaN; default all. Nothing else depends on it.
+    dropout : float, default 0.0
+        Probability of dropping each hidden unit's output in every training step (inverted
+        dropout, :mod:`helpers.dropout`), with masks drawn from a generator seeded by ``seed``
+        (separate from the shuffle). 0 trains without dropout. The recorded loss, accuracy and
+        diagnostics are those of the whole network, without dropout (evaluation mode).
 
     Returns
     -------
@@ -234,9 +241,13 @@ def train(
     X, t, epochs, lr, batch_size, rng, val = _check_run(
         model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val
     )
+    drop = None
+    if dropout_.check_rate(dropout) > 0.0:  # masks from their own stream: the shuffle is unchanged
+        drop = (float(dropout), np.random.default_rng([int(seed), 1]))
+        batch_size = batch_size or X.shape[0]
     g = guard.Guard(model, X, t, [val] if val else [])
     start, rows = time.perf_counter(), []
-    flags = _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows)
+    flags = _loop(model, X, t, epochs, lr, (batch_size, drop), rng, callback, val, what, g, rows)
     seconds = time.perf_counter() - start
     return make_history(rows, model.n_layers, val=val is not None, lr=lr, seconds=seconds, **flags)
 
@@ -264,9 +275,12 @@ def _check_run(model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val
     return model.as_input(X), t, epochs, lr, batch_size, rng, val
 
 
-def _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows) -> dict:
-    """The epochs of :func:`train`: appends one complete row per epoch to ``rows``."""
-    diverged_at, stopped = None, False
+def _loop(model, X, t, epochs, lr, steps, rng, callback, val, what, g, rows) -> dict:
+    """The epochs of :func:`train`: appends one complete row per epoch to ``rows``.
+
+    ``steps = (batch_size, drop)``: ``drop`` is None or ``(p, mask_rng)`` for dropout.
+    """
+    (batch_size, drop), diverged_at, stopped = steps, None, False
     n = X.shape[0]
     try:
         if not g.check_state(model.weights, model.biases):
@@ -292,9 +306,11 @@ def _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows
                     diverged_at = epoch + 1
                     break
                 model.step(grads, lr)
-            elif not _minibatch_epoch(model, X, t, batch_size, rng.permutation(n), lr, g):
-                diverged_at = epoch + 1
-                break
+            else:
+                order = _order(rng, n, batch_size)
+                if not _minibatch_epoch(model, X, t, batch_size, order, lr, g, drop):
+                    diverged_at = epoch + 1
+                    break
     except KeyboardInterrupt:
         stopped = True
     finally:
@@ -302,12 +318,25 @@ def _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows
     return {"diverged": diverged_at is not None, "diverged_at": diverged_at, "stopped": stopped}
 
 
-def _minibatch_epoch(model, X, t, batch_size, order, lr, g) -> bool:
-    """One epoch of minibatch steps in the given sample order; False if a step was refused."""
+def _order(rng, n: int, batch_size: int) -> np.ndarray:
+    """This epoch's sample order: a fresh permutation, or 0..n-1 for one full batch."""
+    return np.arange(n) if batch_size >= n else rng.permutation(n)
+
+
+def _minibatch_epoch(model, X, t, batch_size, order, lr, g, drop=None) -> bool:
+    """One epoch of minibatch steps in the given sample order; False if a step was refused.
+
+    ``drop = (p, mask_rng)`` applies inverted dropout with fresh masks at every step.
+    """
     for i in range(0, X.shape[0], batch_size):
         idx = order[i : i + batch_size]
-        _, bcache = model._forward(X[idx])
-        grads = model._backward(bcache, t[idx], input_grad=False)
+        if drop is None:
+            _, bcache = model._forward(X[idx])
+            grads = model._backward(bcache, t[idx], input_grad=False)
+        else:
+            masks = dropout_.draw_masks(model, len(idx), drop[0], rng=drop[1])
+            _, bcache = dropout_.forward(model, X[idx], masks)
+            grads = dropout_.backward(model, bcache, t[idx])
         if not g.check_step(model.weights, model.biases, grads.dW, grads.db, lr):
             return False
         model.step(grads, lr)

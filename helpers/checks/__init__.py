@@ -7,7 +7,8 @@ through :mod:`._student`.
 
 One module per notebook group, all re-exported here (notebooks call ``checks.<name>``):
 :mod:`.environment` (00), :mod:`.basics` (01), :mod:`.symmetry` (02), :mod:`.scale` (03),
-:mod:`.variance` (04), :mod:`.training` (05), :mod:`.claims` (06).
+:mod:`.variance` (04), :mod:`.training` (05), :mod:`.claims` (06); :mod:`.exercises` holds the
+exercises that need a derivation (02, 04, 06).
 """
 
 from .basics import check_parameter_count
@@ -18,6 +19,7 @@ from .environment import (
     check_environment,
     environment_report,
 )
+from .exercises import check_first_update, check_leaky_gain, check_restarts
 from .scale import check_largest_safe_scale
 from .symmetry import check_predicted_changes
 from .training import check_keep_best
@@ -35,4 +37,7 @@ __all__ = [
     "check_he_normal",
     "check_keep_best",
     "check_constant_claim",
+    "check_first_update",
+    "check_leaky_gain",
+    "check_restarts",
 ]

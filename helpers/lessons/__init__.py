@@ -7,10 +7,15 @@ the helpers breaks a lesson, a test says which one.
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
 :mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
 :mod:`.training`, :mod:`.comparison` and :mod:`.restarts` (05), :mod:`.claims` and
-:mod:`.claims_scale` (06), :mod:`.deep` (07).
+:mod:`.claims_scale` (06), :mod:`.deep` (07), :mod:`.stochastic` (SGD, dropout and the
+symmetry: 02 and 06), :mod:`.fluctuations` (04: one finite network against the expectation;
+PyTorch's default bias at depth), :mod:`.sigmoid_gain` (06: the sigmoid's gain, LeCun's scaled
+tanh), :mod:`.init_checks` (03: checks at initialisation), :mod:`.exercises` (answers the
+checkers compare with).
 """
 
 from .basics import (
+    collapse_error,
     collapse_linear,
     count_parameters_by_edges,
     forward_by_hand,
@@ -62,6 +67,19 @@ from .deep import (
     exact_and_measured,
     format_exact_and_measured,
 )
+from .exercises import constant_first_update, leaky_variance_gain, restarts_for
+from .fluctuations import (
+    format_seed_spread,
+    seed_spread,
+    torch_linear_profile,
+    width_depth_spread,
+)
+from .init_checks import (
+    expected_initial_loss,
+    format_init_checks,
+    log_prior_bias,
+    relu_bias_dead_units,
+)
 from .restarts import (
     RestartSweep,
     format_reinitialize,
@@ -76,7 +94,23 @@ from .scale import (
     gaussian_inputs,
     largest_safe_scale,
     loss_at_initialisation,
+    relu_moments,
     saturation_versus_scale,
+)
+from .sigmoid_gain import (
+    GAIN_RUNS,
+    activation_facts,
+    format_sigmoid_gain,
+    offset_profile,
+    sigmoid_gain,
+)
+from .stochastic import (
+    SGD_SETTINGS,
+    claim_sgd_needs_random,
+    constant_run,
+    dropout_gradient_check,
+    format_stochastic,
+    stochastic_symmetry,
 )
 from .symmetry import (
     PARAMETER_NAMES,
@@ -89,6 +123,7 @@ from .symmetry import (
     random_bias_runs,
     train_one_hidden,
     weight_rank,
+    within_versus_across,
     zero_init_gradients,
 )
 from .training import (
@@ -120,6 +155,7 @@ from .variance import (
 )
 
 __all__ = [
+    "collapse_error",
     "collapse_linear",
     "count_parameters_by_edges",
     "forward_by_hand",
@@ -139,7 +175,23 @@ __all__ = [
     "random_bias_runs",
     "train_one_hidden",
     "weight_rank",
+    "within_versus_across",
     "zero_init_gradients",
+    "expected_initial_loss",
+    "format_init_checks",
+    "log_prior_bias",
+    "relu_bias_dead_units",
+    "GAIN_RUNS",
+    "activation_facts",
+    "format_sigmoid_gain",
+    "offset_profile",
+    "sigmoid_gain",
+    "SGD_SETTINGS",
+    "claim_sgd_needs_random",
+    "constant_run",
+    "dropout_gradient_check",
+    "format_stochastic",
+    "stochastic_symmetry",
     "backward_through_saturation",
     "dead_relu_versus_scale",
     "deep_forward_stds",
@@ -147,6 +199,7 @@ __all__ = [
     "gaussian_inputs",
     "largest_safe_scale",
     "loss_at_initialisation",
+    "relu_moments",
     "saturation_versus_scale",
     "FAN_MODES",
     "GAIN_CASES",
@@ -179,6 +232,13 @@ __all__ = [
     "deep_training",
     "exact_and_measured",
     "format_exact_and_measured",
+    "constant_first_update",
+    "leaky_variance_gain",
+    "restarts_for",
+    "format_seed_spread",
+    "seed_spread",
+    "torch_linear_profile",
+    "width_depth_spread",
     "COMPARISON_CONFIGS",
     "ProgressBar",
     "REFERENCE_RUNS",

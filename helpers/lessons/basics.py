@@ -123,6 +123,21 @@ def collapse_linear(model: MLP):
     return W, b
 
 
+def collapse_error(model: MLP, X) -> dict:
+    """How far the collapsed map of :func:`collapse_linear` is from the network, on ``X``.
+
+    Returns ``max_difference`` (largest |network(X) - (X @ W + b)|), ``max_output`` (largest
+    |network(X)|) and ``eps`` (float64's machine epsilon, the spacing of numbers near 1).
+    """
+    W, b = collapse_linear(model)
+    out, _ = model.forward(X)
+    return {
+        "max_difference": float(np.max(np.abs(out - (np.asarray(X) @ W + b)))),
+        "max_output": float(np.max(np.abs(out))),
+        "eps": float(np.finfo(np.float64).eps),
+    }
+
+
 def linear_versus_nonlinear(
     activations_=("linear", "tanh"),
     *,

@@ -210,8 +210,8 @@ def claim_sigmoid_saturation(*, seed: int = 0) -> Claim:
         verdict,
         "the saturation is real and each unit's own slope collapses, but the backward pass also "
         "multiplies by the large weights: here the first layer's gradient is larger, not smaller; "
-        "through deep sigmoid layers it is SMALL weights that make gradients vanish "
-        "(sigmoid' <= 1/4 per layer)",
+        "what makes deep sigmoid gradients vanish is a gain of 1 (Xavier, LeCun) for a unit "
+        "whose slope is at most 1/4",
         evidence,
     )
 

@@ -134,7 +134,10 @@ def backward_through_saturation(
         ``mean_slope`` mean of f'(Z_l) over samples and units,
         ``grad_std``   std of dLoss/dA_l, the gradient reaching the outputs of layer l,
         ``factor``     measured std(dA_{l-1}) / std(dA_l) (for l = 1: the gradient reaching X),
-        ``predicted``  sqrt(width * scale^2 * mean(f'(Z_l)^2)).
+        ``predicted``  sqrt(chi_l) with the mean-field slope chi = scale^2 * width * E[f'(z)^2]
+                       (Poole et al. 2016; Schoenholz et al. 2017), E over layer l's measured z,
+        ``mean_field`` sqrt(chi_l) with E over the Gaussian z of the mean-field recursion
+                       (:func:`helpers.theory.scheme_flow`): no measurement at all.
     """
     X = gaussian_inputs(n_samples, width, seed=seed)
     model = MLP(
@@ -155,6 +158,38 @@ def backward_through_saturation(
         "grad_std": grad_std,
         "factor": below / grad_std,
         "predicted": np.array([np.sqrt(width * scale**2 * np.mean(s * s)) for s in slopes]),
+        "mean_field": _mean_field_slopes(activation, scale, depth, width),
+    }
+
+
+def _mean_field_slopes(activation: str, scale: float, depth: int, width: int) -> np.ndarray:
+    """sqrt(chi_l) = scale * sqrt(width) * sqrt(E[f'(z)^2]), z ~ N(0, q_l), per hidden layer l,
+    with q_l the variance the mean-field recursion predicts for N(0, 1) inputs."""
+    th = theory.scheme_flow("normal", [width] * (depth + 1) + [1], activation, scale=scale)
+    rms_slope = [theory.activation_moments(activation, q)["slope_rms"] for q in th.z_std]
+    return scale * np.sqrt(width) * np.array(rms_slope)
+
+
+def relu_moments(*, n: int = 200_000, seed: int = 0) -> dict:
+    """What ReLU keeps of a symmetric signal z ~ N(0, 1): its second moment and its variance.
+
+    Returns measured ``second_moment`` (E[relu(z)^2] / Var(z)), ``variance``
+    (Var(relu(z)) / Var(z)) and ``mean`` (E[relu(z)] / std(z)) on ``n`` seeded samples, and
+    the Gaussian values from :func:`helpers.theory.activation_moments`: ``theory_second_moment``
+    1/2, ``theory_variance`` 1/2 - 1/(2 pi) = 0.341, ``theory_mean`` 1/sqrt(2 pi) = 0.399.
+    """
+    n = _validate.positive_int(n, "n", minimum=2)
+    z = np.random.default_rng(seed).normal(size=n)
+    a = activations.relu(z)
+    var = float(np.var(z))
+    th = theory.activation_moments("relu", 1.0)
+    return {
+        "second_moment": float(np.mean(a * a)) / var,
+        "variance": float(np.var(a)) / var,
+        "mean": float(np.mean(a)) / float(np.sqrt(var)),
+        "theory_second_moment": th["rms"] ** 2,
+        "theory_variance": th["std"] ** 2,
+        "theory_mean": th["mean"],
     }
 
 

@@ -220,3 +220,47 @@ def weight_rank(W, *, rtol: float = 1e-10) -> int:
     if s.size == 0 or s[0] == 0.0:
         return 0
     return int(np.sum(s > rtol * s[0]))
+
+
+def within_versus_across(X, y, *, activation: str = "tanh", epochs: int = 500, seed: int = 0):
+    """What must differ: the weights *into one unit*, or different units' weight vectors?
+
+    Three ``2-8-1`` starts (biases 0, ``W2`` all 0.5), trained by :func:`train_one_hidden`'s
+    full-batch descent (lr 1):
+
+    - ``"same vector for every unit"``: every entry of ``W1`` is 0.5 (the constant start);
+    - ``"equal within each unit"``: unit ``j``'s incoming weights all equal ``c_j``, with the
+      ``c_j`` drawn from N(0, 1) (seeded): each column constant, the columns different;
+    - ``"different within, same across"``: one random vector ``v`` (N(0, 1)) as every unit's
+      incoming weights: the weights into a unit differ, every column is ``v``.
+
+    Also ``first_dW1`` of the constant start: the first gradient of ``W1``.
+
+    Returns
+    -------
+    dict
+        ``runs``: label -> ``{"spread": float, "distinct": int, "accuracy": float}``;
+        ``first_dW1``: ndarray, shape (2, 8).
+    """
+    rng = np.random.default_rng(seed)
+    n_in, hidden = X.shape[1], 8
+    starts = {
+        "same vector for every unit": np.full((n_in, hidden), 0.5),
+        "equal within each unit": np.ones((n_in, 1)) * rng.normal(size=(1, hidden)),
+        "different within, same across": rng.normal(size=(n_in, 1)) * np.ones((1, hidden)),
+    }
+    out = {"runs": {}}
+    for label, W1 in starts.items():
+        model = MLP([n_in, hidden, 1], activation=activation, init="constant", scale=0.5)
+        model.weights[0] = W1.copy()
+        if label == "same vector for every unit":
+            grads = model.backward(model.forward(X)[1], y)
+            out["first_dW1"] = grads.dW[0].copy()
+        history = train(model, X, y, epochs=epochs, lr=1.0, record=("spread",))
+        _, cache = model.forward(X)
+        out["runs"][label] = {
+            "spread": float(history.spread[-1, 0]),
+            "distinct": diagnostics.distinct_units(cache.post[1]),
+            "accuracy": history.final_accuracy,
+        }
+    return out

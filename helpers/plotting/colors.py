@@ -38,6 +38,7 @@ ACTIVATION_COLORS = {
     "relu": "#009e73",
     "leaky_relu": "#cc79a7",
     "linear": "#555555",
+    "scaled_tanh": "#56b4e9",
 }
 """Colour of each hidden activation (every name in :data:`helpers.activations.ACTIVATIONS`)."""
 

@@ -131,6 +131,17 @@ def check_gradients(grads, weights: list) -> Gradients:
     return grads
 
 
+def check_model(model, what: str = "model"):
+    """``model`` if it is a :class:`helpers.mlp.MLP` (or a subclass); else a TypeError."""
+    from .mlp import MLP  # mlp imports this module
+
+    if not isinstance(model, MLP):
+        raise TypeError(
+            f"{what} must be a helpers.mlp.MLP (for example MLP([2, 16, 1])); got {_kind(model)}"
+        )
+    return model
+
+
 def _kind(value) -> str:
     text = repr(value)
     return f"{type(value).__name__} {text if len(text) <= 50 else text[:47] + '...'}"

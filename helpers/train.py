@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate, diagnostics, guard
+from ._structs import check_model
 
 LAYER_RECORDS = ("grad_norm", "act_std", "saturated", "dead", "spread")
 """The per-layer diagnostics :func:`train` can record (its ``record`` argument)."""
@@ -244,7 +245,7 @@ def train(
 def _check_run(model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val):
     """:func:`train`'s arguments, checked: ``(X, t, epochs, lr, batch_size, rng, val)``, the
     inputs in the model's dtype."""
-    _check_model(model)
+    check_model(model)
     X = _validate.matrix(X, "X", n_cols=model.sizes[0])
     t = model.check_targets(y, X.shape[0])
     epochs = _validate.positive_int(epochs, "epochs", minimum=0)
@@ -263,17 +264,6 @@ def _check_run(model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val
     if batch_size is not None and batch_size >= X.shape[0]:
         batch_size = None
     return model.as_input(X), t, epochs, lr, batch_size, rng, val
-
-
-def _check_model(model) -> None:
-    from .mlp import MLP  # here: mlp does not import train, but keep the numbers' order one-way
-
-    if not isinstance(model, MLP):
-        text = repr(model)
-        raise TypeError(
-            "model must be a helpers.mlp.MLP (for example MLP([2, 16, 1])); got "
-            f"{type(model).__name__} {text if len(text) <= 50 else text[:47] + '...'}"
-        )
 
 
 def _loop(model, X, t, epochs, lr, batch_size, rng, callback, val, what, g, rows) -> dict:

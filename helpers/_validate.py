@@ -103,12 +103,10 @@ def numeric_array(value, what: str) -> np.ndarray:
         return arr.astype(np.float64, copy=False)
     if kind == "O":
         flat = arr.ravel()
-        bad = next((v for v in flat if not _is_real(v)), None)
-        if bad is None and flat.size:
-            return arr.astype(np.float64)
-        if bad is None:
-            return np.zeros(arr.shape)
-        raise _not_a_number(bad, f"every entry of {what}", "a real number")
+        bad = [v for v in flat if not _is_real(v)][:1]
+        if bad:
+            raise _not_a_number(bad[0], f"every entry of {what}", "a real number")
+        return arr.astype(np.float64)
     if arr.size == 0:
         return np.zeros(arr.shape)
     first = arr.ravel()[0]
@@ -172,5 +170,5 @@ def rng(value, what: str = "rng") -> np.random.Generator:
         return np.random.default_rng(int(value))
     raise TypeError(
         f"{what} must be a numpy.random.Generator (np.random.default_rng(seed)) or an int seed; "
-        f"got {type(value).__name__}"
+        f"got {type(value).__name__} {_short(value)}"
     )

@@ -19,9 +19,17 @@ LEAKY_SLOPE = 0.01
 """Negative slope of ``leaky_relu`` (PyTorch's and Keras's default)."""
 
 
+def _as_z(z, what: str = "z") -> np.ndarray:
+    """``z`` as float64; a float array passes straight through, anything else is checked (no
+    string of digits, no complex number is converted)."""
+    if isinstance(z, np.ndarray) and z.dtype.kind == "f":
+        return np.asarray(z, dtype=np.float64)
+    return _validate.numeric_array(z, what)
+
+
 def sigmoid(z):
     """Logistic sigmoid 1 / (1 + exp(-z)), computed without overflow for any finite z."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_z(z)
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -34,45 +42,45 @@ def sigmoid_prime(z):
 
 def tanh(z):
     """Hyperbolic tangent (numpy's is already stable)."""
-    return np.tanh(np.asarray(z, dtype=np.float64))
+    return np.tanh(_as_z(z))
 
 
 def tanh_prime(z):
     """tanh'(z) = 1 - tanh(z)^2; at most 1, at z = 0."""
-    t = np.tanh(np.asarray(z, dtype=np.float64))
+    t = np.tanh(_as_z(z))
     return 1.0 - t * t
 
 
 def relu(z):
     """max(0, z)."""
-    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+    return np.maximum(_as_z(z), 0.0)
 
 
 def relu_prime(z):
     """1 where z > 0, else 0 (the subgradient at the kink z = 0 is taken as 0, as PyTorch does)."""
-    return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+    return (_as_z(z) > 0).astype(np.float64)
 
 
 def leaky_relu(z):
     """z where z > 0, else 0.01 z."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_z(z)
     return np.where(z > 0, z, LEAKY_SLOPE * z)
 
 
 def leaky_relu_prime(z):
     """1 where z > 0, else 0.01."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_z(z)
     return np.where(z > 0, 1.0, LEAKY_SLOPE)
 
 
 def linear(z):
     """The identity: a layer with this activation is purely linear."""
-    return np.asarray(z, dtype=np.float64)
+    return _as_z(z)
 
 
 def linear_prime(z):
     """1 everywhere."""
-    return np.ones_like(np.asarray(z, dtype=np.float64))
+    return np.ones_like(_as_z(z))
 
 
 ACTIVATIONS = {
@@ -118,16 +126,8 @@ def derivative(name: str, z):
 
 def softplus(z):
     """log(1 + exp(z)), stably: max(z, 0) + log1p(exp(-|z|))."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_z(z)
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-
-
-def _as_z(z, what: str = "z") -> np.ndarray:
-    """``z`` as float64; a float array passes straight through, anything else is checked (no
-    string of digits, no complex number is converted)."""
-    if isinstance(z, np.ndarray) and z.dtype.kind == "f":
-        return np.asarray(z, dtype=np.float64)
-    return _validate.numeric_array(z, what)
 
 
 def _paired(a, b, what_a: str, what_b: str) -> tuple[np.ndarray, np.ndarray]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate
 from .colors import layer_colors
 from .ranges import masked, spans_decades, sticky_decades, sticky_top
 from .style import set_limits, set_scale, tidy_axes
@@ -30,7 +31,7 @@ def plot_loss(ax, losses, *, label=None, color=None):
     -------
     Line2D
     """
-    losses = np.asarray(losses, dtype=np.float64).ravel()
+    losses = _validate.numeric_array(losses, "losses").ravel()
     (line,) = ax.plot(np.arange(losses.size), losses, label=label, color=color)
     line.set_gid(LOSS_GID)
     ax.set_xlabel("epoch")
@@ -43,7 +44,7 @@ def plot_loss(ax, losses, *, label=None, color=None):
 
 def update_loss(line, losses) -> None:
     """Show new losses in a :func:`plot_loss` line and fit the axes to every loss line on them."""
-    losses = np.asarray(losses, dtype=np.float64).ravel()
+    losses = _validate.numeric_array(losses, "losses").ravel()
     line.set_data(np.arange(losses.size), losses)
     ax = line.axes
     fit_loss_axes(ax, [ln.get_ydata() for ln in ax.lines if ln.get_gid() == LOSS_GID])

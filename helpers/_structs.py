@@ -143,5 +143,4 @@ def check_model(model, what: str = "model"):
 
 
 def _kind(value) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text if len(text) <= 50 else text[:47] + '...'}"
+    return f"{type(value).__name__} {_validate.short(value, 50)}"

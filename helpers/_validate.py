@@ -33,7 +33,7 @@ def choice(
     """
     allowed = list(allowed)
     if not isinstance(value, str):
-        raise TypeError(f"{what} must be a string, one of {', '.join(allowed)}; got {value!r}")
+        raise TypeError(f"{what} must be a string, one of {', '.join(allowed)}; got {short(value)}")
     if value in allowed:
         return value
     guess = value.lower().strip().rstrip("_")  # PyTorch's in-place names end in "_"
@@ -59,11 +59,19 @@ def _not_a_number(value, what: str, allowed: str) -> TypeError:
         return TypeError(f"{what} must be {allowed}, not complex; got {value!r}")
     if isinstance(value, (bool, np.bool_)):
         return TypeError(f"{what} must be {allowed}, not True/False; got {value!r}")
-    return TypeError(f"{what} must be {allowed}; got {value!r} ({type(value).__name__})")
+    return TypeError(f"{what} must be {allowed}; got {short(value)} ({type(value).__name__})")
+
+
+def _scalar(value, kinds: str):
+    """A 0-d numpy array of one of the dtype ``kinds`` as its Python number; else ``value``."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in kinds:
+        return value.item()
+    return value
 
 
 def positive_int(value, what: str, *, minimum: int = 1) -> int:
     """Return ``value`` as an int if it is a whole number >= ``minimum``."""
+    value = _scalar(value, "iu")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         if isinstance(value, float) and value.is_integer():
             raise TypeError(f"{what} must be an integer (>= {minimum}); got the float {value!r}")
@@ -75,9 +83,15 @@ def positive_int(value, what: str, *, minimum: int = 1) -> int:
 
 def real(value, what: str, *, minimum: float | None = None, positive: bool = False) -> float:
     """Return ``value`` as a finite float, optionally bounded below."""
+    value = _scalar(value, "iuf")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise _not_a_number(value, what, "a real number")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError as exc:  # a Python int beyond float64
+        raise ValueError(
+            f"{what} must be finite; got an integer of {len(str(value))} digits"
+        ) from exc
     if not np.isfinite(value):
         raise ValueError(f"{what} must be finite; got {value}")
     if positive and value <= 0:
@@ -97,7 +111,7 @@ def numeric_array(value, what: str) -> np.ndarray:
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError) as exc:  # ragged nested lists
-        raise TypeError(f"{what} must be a rectangular numeric array; got {_short(value)}") from exc
+        raise TypeError(f"{what} must be a rectangular numeric array; got {short(value)}") from exc
     kind = arr.dtype.kind
     if kind in "biuf":
         return arr.astype(np.float64, copy=False)
@@ -106,7 +120,10 @@ def numeric_array(value, what: str) -> np.ndarray:
         bad = [v for v in flat if not _is_real(v)][:1]
         if bad:
             raise _not_a_number(bad[0], f"every entry of {what}", "a real number")
-        return arr.astype(np.float64)
+        try:
+            return arr.astype(np.float64)
+        except OverflowError as exc:  # a Python int beyond float64
+            raise ValueError(f"{what} has an entry beyond float64's range (about 1.8e308)") from exc
     if arr.size == 0:
         return np.zeros(arr.shape)
     first = arr.ravel()[0]
@@ -121,9 +138,14 @@ def _is_real(v) -> bool:
     return isinstance(v, (numbers.Real, np.bool_)) and not isinstance(v, str)
 
 
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
+def short(value, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages (an array or a model can be
+    long; a broken ``__repr__`` gives the type's name)."""
+    try:
+        text = repr(value)
+    except Exception:  # a class with a broken __repr__
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def matrix(X, what: str, *, n_cols: int | None = None) -> np.ndarray:
@@ -170,5 +192,5 @@ def rng(value, what: str = "rng") -> np.random.Generator:
         return np.random.default_rng(int(value))
     raise TypeError(
         f"{what} must be a numpy.random.Generator (np.random.default_rng(seed)) or an int seed; "
-        f"got {type(value).__name__} {_short(value)}"
+        f"got {type(value).__name__} {short(value)}"
     )

@@ -192,3 +192,47 @@ def test_every_checker_is_in_the_catalogue():
     used = {c[1].__name__ for c in BAD_ANSWERS if c[1].__name__.startswith("check_")}
     used.add("check_constant_claim")  # wrapped in lambdas above
     assert names <= used
+
+
+class _BadRepr:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+ODD_VALUES = [
+    "", "abc", "1", 1.9, -1, 0, 10**400, float("nan"), float("inf"), True, 1j, [], [1],
+    [[1, 2], [3]], {}, {"a": 1}, set(), np.array([]), np.zeros((0, 0)), np.array(["a"]),
+    object(), _BadRepr(), (1, 2), (i for i in range(3)), np.float32(1.5), np.array(5),
+    ValueError("x"), MLP, MODEL,
+]  # fmt: skip
+
+CHECKERS = {
+    "check_parameter_count": lambda v: checks.check_parameter_count(lambda sizes: v),
+    "check_predicted_changes": lambda v: checks.check_predicted_changes(lambda act: v),
+    "check_largest_safe_scale": lambda v: checks.check_largest_safe_scale(lambda n: v),
+    "check_xavier_uniform": lambda v: checks.check_xavier_uniform(lambda a, b, *, rng: v),
+    "check_he_normal": lambda v: checks.check_he_normal(lambda a, b, *, rng: v),
+    "check_keep_best": lambda v: checks.check_keep_best(lambda *a, **k: v),
+    "check_keep_best (pair)": lambda v: checks.check_keep_best(lambda *a, **k: (MODEL, v)),
+    "check_keep_best (model)": lambda v: checks.check_keep_best(lambda *a, **k: (v, [0.1] * 6)),
+    "check_constant_claim": lambda v: checks.check_constant_claim(lambda x, a: v, "maybe"),
+    "check_constant_claim (verdict)": lambda v: checks.check_constant_claim(lambda x, a: 8, v),
+    "check_predicted_changes (values)": lambda v: checks.check_predicted_changes(
+        lambda act: dict.fromkeys(lessons.PARAMETER_NAMES, v)
+    ),
+    "check_parameter_count (passed itself)": lambda v: checks.check_parameter_count(v),
+}
+
+
+@pytest.mark.parametrize("value", ODD_VALUES, ids=[f"odd{i}" for i in range(len(ODD_VALUES))])
+@pytest.mark.parametrize("checker", list(CHECKERS))
+def test_every_checker_survives_every_odd_answer(checker, value, capsys):
+    assert CHECKERS[checker](value) is False
+    assert capsys.readouterr().out.strip(), "the student is told something"
+
+
+def test_a_student_calling_exit_is_reported(capsys):
+    import sys
+
+    assert checks.check_parameter_count(lambda sizes: sys.exit(1)) is False
+    assert "exit" in capsys.readouterr().out

@@ -19,17 +19,12 @@ import numbers
 import numpy as np
 
 from .. import _validate
+from .._validate import short
 
 YES = ("true", "yes", "y", "1", "changes", "change", "changed", "moves", "move", "it changes")
 """Words read as True (lower case, surrounding spaces ignored)."""
 NO = ("false", "no", "n", "0", "stays", "stay", "same", "unchanged", "does not change", "none")
 """Words read as False."""
-
-
-def short(value, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters (an array or a model can be long)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def as_bool(value, what: str):
@@ -45,7 +40,7 @@ def as_bool(value, what: str):
         if word in NO:
             return False
         print(
-            f"{what} is {value!r}: write True or False (or a word such as "
+            f"{what} is {short(value)}: write True or False (or a word such as "
             f"{', '.join(map(repr, YES[:2] + NO[:2]))})."
         )
         return None
@@ -73,7 +68,10 @@ def as_number(value, what: str, *, integer: bool = False):
             hint = f" (several values: return one {kind.split()[-1]})"
         print(f"{what} is {short(value)}{hint}; expected {kind}.")
         return None
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # a Python int beyond float64
+        value = float("inf")
     if not np.isfinite(value):
         print(f"{what} is {value}; expected a finite {kind.split(' ', 1)[1]}.")
         return None
@@ -92,7 +90,7 @@ def as_array(value, what: str, *, shape: tuple | None = None, finite: bool = Tru
         return None
     try:
         arr = _validate.numeric_array(value, what)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         print(f"{exc}; expected a numeric array{_of(shape)}.")
         return None
     if shape is not None and arr.shape != tuple(shape):

@@ -76,6 +76,9 @@ def _answer(fn, *args, what: str, **kwargs):
     except KeyboardInterrupt:
         print(f"{call} was interrupted before it returned; nothing was checked.")
         return False, None
+    except SystemExit:
+        print(f"{call} called exit() (or sys.exit()): return a value instead.")
+        return False, None
     except Exception as exc:  # the student's code: report, never crash the notebook
         print(f"{call} raised {type(exc).__name__}: {exc}")
         return False, None

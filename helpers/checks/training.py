@@ -49,18 +49,18 @@ def check_keep_best(keep_best) -> bool:
         print(f"final_losses should hold one loss per seed ({len(seeds)}); got {losses.shape}.")
         return False
     losses = losses.ravel()
+    if not isinstance(best, _MLP) or best.sizes != [2, 3, 1] or best.output != "sigmoid":
+        print(
+            f"best_model should be one of the trained MLP([2, 3, 1]) networks that make_model "
+            f"builds; got {short(best)}."
+        )
+        return False
     reference = lessons.restart_sweep(seeds, epochs=300, lr=0.3, data_seed=0)
     if not np.allclose(losses, reference.final_loss, rtol=1e-9, atol=1e-12):
         print(
             "Your final losses differ from a plain run of train(make_model(seed), X, y, "
             "epochs=epochs, lr=lr) for each seed: train each model once, from its own seed, "
             "and record history.final_loss."
-        )
-        return False
-    if not isinstance(best, _MLP) or best.sizes != [2, 3, 1] or best.output != "sigmoid":
-        print(
-            f"best_model should be one of the trained MLP([2, 3, 1]) networks that make_model "
-            f"builds; got {short(best)}."
         )
         return False
     try:

@@ -293,6 +293,17 @@ CATALOGUE = [
          ValueError, "5"),
     case("plot_dataset complex X", lambda: plotting.plot_dataset(ax(), X4 + 1j, Y4), TypeError,
          "1j"),
+    case("grad norms of a string", lambda: plotting.plot_grad_norms(ax(), "history"), TypeError,
+         "'history'", "History"),
+    case("unit spread of a dict", lambda: plotting.plot_unit_spread(ax(), {}), TypeError, "{}"),
+    case("plot_dataset labels strings", lambda: plotting.plot_dataset(ax(), X4, list("abab")),
+         TypeError, "'a'"),
+    case("plot_activation complex z", lambda: plotting.plot_activation(ax(), "tanh",
+         z=np.array([1j])), TypeError, "1j"),
+    case("plot_saturation of strings", lambda: plotting.plot_saturation(ax(), [["1"]], "tanh"),
+         TypeError, "'1'"),
+    case("plot_outputs of None", lambda: plotting.plot_outputs(ax(), [None], "relu"), TypeError,
+         "None"),
     # ---- explorer builders (each fails before it builds a figure)
     case("depth explorer kaiming_normal", lambda: widgets.build_depth_explorer(
         scheme="kaiming_normal"), ValueError, "'kaiming_normal'", "'he_normal'"),

@@ -31,7 +31,7 @@ def plot_dataset(ax, X, y, *, size=None, alpha: float = 0.9):
         One scatter for both classes (update with ``set_offsets(X)`` and ``set_array(y)``).
     """
     X = _validate.matrix(X, "X", n_cols=2)
-    y = np.asarray(y, dtype=np.float64).ravel()
+    y = _validate.numeric_array(y, "y").ravel()
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels")
     s = (0.9 * markersize()) ** 2 if size is None else size
@@ -162,7 +162,7 @@ def update_decision_boundary(artists: BoundaryArtists, model, X, y) -> BoundaryA
 def update_dataset(scatter, X, y) -> None:
     """Show a new dataset in a :func:`plot_dataset` scatter, in place."""
     X = _validate.matrix(X, "X", n_cols=2)
-    y = np.asarray(y, dtype=np.float64).ravel()
+    y = _validate.numeric_array(y, "y").ravel()
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels")
     scatter.set_offsets(X)

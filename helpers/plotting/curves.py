@@ -67,6 +67,21 @@ def fit_loss_axes(ax, curves) -> None:
         set_limits(ax, y=(0.0, sticky_top(ax.get_ylim()[1], hi * 1.05)))
 
 
+def _per_layer(history, name: str) -> np.ndarray:
+    """``history.<name>`` of a :class:`helpers.train.History`, as an ``(epochs + 1, layers)``
+    array; a TypeError naming what was passed instead of a History."""
+    values = getattr(history, name, None)
+    if values is None:
+        raise TypeError(
+            f"history must be the History that train() returned (with .{name}); "
+            f"got {_validate.short(history)}"
+        )
+    values = _validate.numeric_array(values, f"history.{name}")
+    if values.ndim != 2:
+        raise ValueError(f"history.{name} must be 2-D (epochs + 1, layers); got {values.shape}")
+    return values
+
+
 def plot_grad_norms(ax, history, *, max_layers=None):
     """Gradient norm ``|dLoss/dW_l|`` of each layer over epochs, one line per layer (log y).
 
@@ -85,7 +100,7 @@ def plot_grad_norms(ax, history, *, max_layers=None):
         One per layer; a norm of exactly 0 (e.g. at a zero initialisation) is left out of the log
         axis.
     """
-    G = np.asarray(history.grad_norm, dtype=np.float64)
+    G = _per_layer(history, "grad_norm")
     L = G.shape[1]
     pool = max(L, max_layers or 0)
     lines = [ax.plot([], [], label=f"layer {i + 1}")[0] for i in range(pool)]
@@ -99,7 +114,7 @@ def plot_grad_norms(ax, history, *, max_layers=None):
 
 def update_grad_norms(lines, history) -> None:
     """Set the data of :func:`plot_grad_norms` lines for a new history (in place)."""
-    G = np.asarray(history.grad_norm, dtype=np.float64)
+    G = _per_layer(history, "grad_norm")
     L = G.shape[1]
     if L > len(lines):
         raise ValueError(
@@ -134,7 +149,7 @@ def plot_unit_spread(ax, history, *, max_layers=None):
     list of Line2D
         One per hidden layer.
     """
-    S = np.asarray(history.spread, dtype=np.float64)
+    S = _per_layer(history, "spread")
     pool = max(S.shape[1], max_layers or 0, 1)
     lines = [ax.plot([], [], label=f"hidden layer {i + 1}")[0] for i in range(pool)]
     ax.set_yscale("symlog", linthresh=1e-3, linscale=0.5)
@@ -148,7 +163,7 @@ def plot_unit_spread(ax, history, *, max_layers=None):
 
 def update_unit_spread(lines, history) -> None:
     """Set the data of :func:`plot_unit_spread` lines for a new history (in place)."""
-    S = np.asarray(history.spread, dtype=np.float64)
+    S = _per_layer(history, "spread")
     H = S.shape[1]
     colors = layer_colors(max(H, 1))
     epochs = np.arange(S.shape[0])

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from test_bad_inputs import CASES as FIRST_CATALOGUE
 
 from helpers import activations as A
-from helpers import data, diagnostics, gradcheck, init, plotting, theory, widgets
+from helpers import batched, data, diagnostics, gradcheck, init, plotting, theory, widgets
 from helpers.mlp import MLP
 from helpers.train import train
 
@@ -211,6 +211,19 @@ CATALOGUE = [
          y_val=[0, 1, 0]), ValueError, "(3,)"),
     case("train complex X_val", lambda: train(net(), X4, Y4, epochs=1, lr=0.1, X_val=X4 + 1j,
          y_val=Y4), TypeError, "1j"),
+    # ---- several seeds trained as one (helpers.batched)
+    case("restarts of no models", lambda: batched.train_restarts([], X4, Y4, epochs=1, lr=0.1),
+         TypeError, "[]", "non-empty list of MLP"),
+    case("restarts of mixed sizes", lambda: batched.train_restarts([net(), MLP([2, 4, 1])], X4,
+         Y4, epochs=1, lr=0.1), ValueError, "[2, 4, 1]"),
+    case("restarts lr a string", lambda: batched.train_restarts([net()], X4, Y4, epochs=1,
+         lr="0.1"), TypeError, "'0.1'"),
+    case("restarts epochs a string", lambda: batched.train_restarts([net()], X4, Y4, epochs="2",
+         lr=0.1), TypeError, "'2'"),
+    case("restarts complex X", lambda: batched.train_restarts([net()], X4 + 1j, Y4, epochs=1,
+         lr=0.1), TypeError, "1j"),
+    case("restarts callback 5", lambda: batched.train_restarts([net()], X4, Y4, epochs=1, lr=0.1,
+         callback=5), TypeError, "got 5"),
     # ---- data
     case("moons n a string", lambda: data.make_moons("100", rng=0), TypeError, "'100'"),
     case("moons n a float", lambda: data.make_moons(100.0, rng=0), TypeError, "100.0"),

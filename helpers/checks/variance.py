@@ -101,7 +101,7 @@ def _std_and_mean_ok(
         said = f" That matches {guess}." if guess else ""
         print(
             f"{what}({fan_in}, {fan_out}): your weights have std {s['std']:.4g}, but "
-            f"{scheme} should give {s['expected_std']:.4g} = {formula}.{said}"
+            f"{scheme} should give {s['expected_std']:.4g} = {formula} (within 3%).{said}"
         )
         return False
     if abs(s["mean"]) > 6 * s["mean_se"]:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
     "initlab",
     derandomize=True,
-    max_examples=100,
+    max_examples=200,
     deadline=None,
     database=None,
     print_blob=True,

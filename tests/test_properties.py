@@ -1,5 +1,5 @@
 """Property-based tests (hypothesis) over the documented range: sizes, schemes, activations,
-outputs, scales from 1e-4 to 1e4 and learning rates from 1e-3 to 10. Every example runs with
+outputs, both dtypes, scales from 1e-4 to 1e4 and learning rates from 1e-3 to 10. Every example runs with
 warnings as errors and floating-point errors raised (underflow aside): no crash, no warning,
 finite numbers, the documented shapes. The examples are fixed and bounded by the profile in
 ``tests/conftest.py``."""
@@ -47,6 +47,7 @@ def networks(draw):
         scale=draw(SCALES),
         bias=bias,
         seed=draw(SEEDS),
+        dtype=draw(st.sampled_from(["float64", "float32"])),
     )
     rng = np.random.default_rng(draw(SEEDS))
     n = draw(st.integers(1, 24))
@@ -115,7 +116,7 @@ def test_forward_loss_and_backward_are_finite_with_the_documented_shapes(net):
         assert loss == activations.bce_with_logits(cache.logits, y)  # the public helper agrees
 
 
-@settings(max_examples=50)
+@settings(max_examples=100)
 @given(networks(), st.floats(-3.0, 1.0).map(lambda e: 10.0**e), st.integers(0, 3))
 def test_training_never_warns_and_its_history_is_consistent(net, lr, epochs):
     model, X, y = net

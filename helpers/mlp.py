@@ -14,18 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels, _targets, _validate, activations
+from . import _kernels, _structs, _targets, _validate, activations
 from . import init as schemes
-from ._structs import (
-    DTYPES,
-    Cache,
-    Gradients,
-    check_cache,
-    check_dtype,
-    check_gradients,
-    check_seed,
-    check_sizes,
-)
+from ._structs import DTYPES, Cache, Gradients, check_dtype, check_seed, check_sizes
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
 """Output layers and their losses: sigmoid + binary cross-entropy, softmax + cross-entropy with
@@ -290,7 +281,7 @@ class MLP:
 
     def loss_from_cache(self, cache: Cache, y) -> float:
         """Mean loss of the outputs stored in ``cache`` (no second forward pass)."""
-        check_cache(cache, self.sizes)
+        _structs.check_cache(cache, self.sizes)
         return self._loss(cache, self.check_targets(y, cache.logits.shape[0]))
 
     def _loss(self, cache: Cache, t: np.ndarray) -> float:
@@ -349,7 +340,7 @@ class MLP:
             ``delta[l]`` shape ``(n, sizes[l])`` for ``l = 0..L``; ``dA[l]`` likewise for
             ``l < L``.
         """
-        check_cache(cache, self.sizes)
+        _structs.check_cache(cache, self.sizes)
         return self._backward(
             cache, self.check_targets(y, cache.post[0].shape[0]), input_grad=input_grad
         )
@@ -376,7 +367,7 @@ class MLP:
         signal backwards to study the backward pass on its own. ``input_grad=False`` skips
         ``delta[0]`` and ``dA[0]`` (left ``None``), as in :meth:`backward`.
         """
-        check_cache(cache, self.sizes)
+        _structs.check_cache(cache, self.sizes)
         n = cache.post[0].shape[0]
         dZ = _validate.numeric_array(dZ_out, "dZ_out").astype(self.dtype, copy=False)
         if dZ.shape != (n, self.sizes[-1]):
@@ -386,7 +377,7 @@ class MLP:
 
     def step(self, grads: Gradients, lr: float) -> None:
         """One gradient-descent update, in place: ``W -= lr * dW``, ``b -= lr * db``."""
-        check_gradients(grads, self.weights)
+        _structs.check_gradients(grads, self.weights)
         lr = _validate.real(lr, "lr (learning rate)", positive=True)
         for W, b, gW, gb in zip(self.weights, self.biases, grads.dW, grads.db):
             W -= np.multiply(gW, lr, out=self._scratch_like(W))

@@ -181,7 +181,8 @@ def initialize(
     fan_in, fan_out : int
         Number of inputs and outputs of the layer (positive integers).
     scale : float, default 1.0
-        Non-negative; its meaning per scheme is in the module docstring.
+        Non-negative; its meaning per scheme is in the module docstring. A scale whose weights
+        could pass :data:`LARGEST_WEIGHT` (1e300) is refused with the largest allowed one.
     rng : numpy.random.Generator
         The only source of randomness (``np.random.default_rng(seed)``). Deterministic schemes
         (``zeros``, ``constant``) do not draw from it.

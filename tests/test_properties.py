@@ -1,8 +1,8 @@
 """Property-based tests (hypothesis) over the documented range: sizes, schemes, activations,
-outputs, both dtypes, scales from 1e-4 to 1e4 and learning rates from 1e-3 to 10. Every example runs with
-warnings as errors and floating-point errors raised (underflow aside): no crash, no warning,
-finite numbers, the documented shapes. The examples are fixed and bounded by the profile in
-``tests/conftest.py``."""
+outputs, both dtypes, scales from 1e-4 to 1e4 and learning rates from 1e-3 to 10. Every example
+runs with warnings as errors and floating-point errors raised (underflow aside): no crash, no
+warning, finite numbers, the documented shapes. The examples are fixed and bounded by the profile
+in ``tests/conftest.py``."""
 
 import contextlib
 import warnings

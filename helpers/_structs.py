@@ -93,3 +93,54 @@ def check_seed(seed) -> int:
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed}")
     return int(seed)
+
+
+def check_cache(cache, sizes: list[int]) -> Cache:
+    """``cache`` if it is a :class:`Cache` of a network with layer widths ``sizes`` (from that
+    network's own ``forward``); else an error that says where the cache should come from."""
+    if not isinstance(cache, Cache):
+        raise TypeError(
+            "cache must be the Cache that this model's forward(X) returned "
+            f"(out, cache = model.forward(X)); got {_kind(cache)}"
+        )
+    widths = [np.shape(a)[1] if np.ndim(a) == 2 else None for a in cache.post]
+    rows = {np.shape(a)[0] for a in cache.post if np.ndim(a) == 2}
+    if widths != list(sizes) or len(cache.pre) != len(sizes) or len(rows) != 1:
+        raise ValueError(
+            f"cache comes from a network with layer widths {widths}, but this model has "
+            f"{list(sizes)}: pass the cache of this model's own forward(X)"
+        )
+    return cache
+
+
+def check_gradients(grads, weights: list) -> Gradients:
+    """``grads`` if it is a :class:`Gradients` whose ``dW``/``db`` have the parameters' shapes."""
+    if not isinstance(grads, Gradients):
+        raise TypeError(
+            "grads must be the Gradients that this model's backward(cache, y) returned; "
+            f"got {_kind(grads)}"
+        )
+    want = [W.shape for W in weights]
+    got = [np.shape(g) for g in grads.dW]
+    got_b = [np.shape(g) for g in grads.db]
+    if got != want or got_b != [(w[1],) for w in want]:
+        raise ValueError(
+            f"grads.dW has shapes {got} (grads.db {got_b}), but this model's weights have {want}: "
+            "pass the gradients of this model's own backward pass"
+        )
+    return grads
+
+
+def check_model(model, what: str = "model"):
+    """``model`` if it is a :class:`helpers.mlp.MLP` (or a subclass); else a TypeError."""
+    from .mlp import MLP  # mlp imports this module
+
+    if not isinstance(model, MLP):
+        raise TypeError(
+            f"{what} must be a helpers.mlp.MLP (for example MLP([2, 16, 1])); got {_kind(model)}"
+        )
+    return model
+
+
+def _kind(value) -> str:
+    return f"{type(value).__name__} {_validate.short(value, 50)}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validate
+
 
 def check_targets(output: str, k: int, y, n: int) -> np.ndarray:
     """Validate targets for ``n`` samples and an output layer of ``k`` units.
@@ -12,16 +14,12 @@ def check_targets(output: str, k: int, y, n: int) -> np.ndarray:
     labels 0..k-1 for ``softmax``, float64 ``(n, k)`` for ``linear``; raises ``ValueError`` or
     ``TypeError`` naming the bad value and what is allowed.
     """
-    try:
-        arr = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"y must be a numeric array; got {type(y).__name__}") from exc
+    arr = _validate.numeric_array(y, "y")
     if arr.ndim == 2 and arr.shape[1] == 1 and output != "softmax":
         arr = arr[:, 0] if k == 1 else arr
     if arr.ndim == 0 or arr.shape[0] != n:
         raise ValueError(f"y must have one entry per sample ({n}); got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("y must be finite; it contains NaN or inf")
+    _validate.finite(arr, "y")
     if output == "sigmoid":
         if arr.ndim != 1:
             raise ValueError(f"a sigmoid output needs y of shape ({n},); got {arr.shape}")
@@ -32,7 +30,7 @@ def check_targets(output: str, k: int, y, n: int) -> np.ndarray:
             )
         return arr[:, None]
     if output == "softmax":
-        return _labels(arr, k, n)
+        return class_labels(arr, k, n)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2 or arr.shape[1] != k:
@@ -42,21 +40,25 @@ def check_targets(output: str, k: int, y, n: int) -> np.ndarray:
     return arr
 
 
-def _labels(arr: np.ndarray, k: int, n: int) -> np.ndarray:
+def class_labels(arr: np.ndarray, k: int, n: int, what: str | None = None) -> np.ndarray:
+    """Finite float labels ``arr`` checked as ``n`` integer classes ``0..k-1`` (no negative label
+    wraps to the last class, no 1.5 is truncated); returned as ``intp``. ``what`` names the
+    output in messages (default "a softmax output with k units")."""
+    what = what or f"a softmax output with {k} units"
     if arr.ndim != 1:
-        raise ValueError(
-            f"a softmax output needs integer class labels of shape ({n},); got {arr.shape}"
-        )
+        raise ValueError(f"{what} needs integer class labels of shape ({n},); got {arr.shape}")
     fractional = np.flatnonzero(arr != np.round(arr))
     if fractional.size:
         i = int(fractional[0])
         raise ValueError(
-            f"a softmax output with {k} units needs integer class labels 0..{k - 1}; "
+            f"{what} needs integer class labels 0..{k - 1}; "
             f"got the non-integer label {arr[i]:g} at index {i}"
         )
-    if arr.min() < 0 or arr.max() > k - 1:
+    outside = np.flatnonzero((arr < 0) | (arr > k - 1))
+    if outside.size:
+        i = int(outside[0])
         raise ValueError(
-            f"a softmax output with {k} units needs integer labels 0..{k - 1}; "
-            f"got values from {arr.min():g} to {arr.max():g}"
+            f"{what} needs integer labels 0..{k - 1}; "
+            f"got {arr[i]:g} at index {i} (values from {arr.min():g} to {arr.max():g})"
         )
     return arr.astype(np.intp)

@@ -127,9 +127,10 @@ def train_test_split(X, y, *, test_fraction: float = 0.25, rng: np.random.Genera
     ``test_fraction`` in (0, 1); at least one sample ends up on each side.
     """
     X = _validate.matrix(X, "X")
+    _validate.numeric_array(y, "y")
     y = np.asarray(y)
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} entries")
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has shape {y.shape}: one entry per row")
     test_fraction = _validate.real(test_fraction, "test_fraction", positive=True)
     if test_fraction >= 1:
         raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction}")
@@ -149,6 +150,7 @@ def grid(X, *, resolution: int = 100, margin: float = 0.5):
     """
     X = _validate.matrix(X, "X", n_cols=2)
     resolution = _validate.positive_int(resolution, "resolution", minimum=2)
+    margin = _validate.real(margin, "margin", minimum=0.0)
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
     xx, yy = np.meshgrid(

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate, activations
+from ._structs import check_model
 from .theory import saturated_fraction as saturated_fraction_theory  # noqa: F401  (re-export)
 
 
@@ -24,7 +25,7 @@ def _rescaled(x, statistic) -> float:
     largest magnitude first changes nothing but keeps squares and sums from overflowing even for
     entries of 1e200. Empty or all-zero input gives 0.0; non-finite input gives a non-finite result.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = _validate.numeric_array(x, "x")
     if x.size == 0:
         return 0.0
     m = float(np.max(np.abs(x)))
@@ -62,7 +63,7 @@ def saturated_fraction(Z, activation: str) -> float:
     :func:`dead_fraction`).
     """
     activation = activations.check_activation(activation)
-    Z = np.asarray(Z, dtype=np.float64)
+    Z = _validate.numeric_array(Z, "Z")
     if activation not in activations.SATURATION_Z or Z.size == 0:
         return 0.0
     return float(np.mean(np.abs(Z) > activations.SATURATION_Z[activation]))
@@ -73,7 +74,7 @@ def dead_fraction(Z) -> float:
 
     For ReLU such a unit outputs 0 and passes back no gradient on the whole dataset: it is dead.
     """
-    Z = np.asarray(Z, dtype=np.float64)
+    Z = _validate.numeric_array(Z, "Z")
     if Z.ndim != 2:
         raise ValueError(f"Z must be 2-D (n_samples, units); got shape {Z.shape}")
     return float(np.mean(np.all(Z <= 0, axis=0)))
@@ -81,7 +82,7 @@ def dead_fraction(Z) -> float:
 
 def inactive_fraction(Z) -> float:
     """Fraction of all entries with ``z <= 0`` (where ReLU's slope is zero)."""
-    Z = np.asarray(Z, dtype=np.float64)
+    Z = _validate.numeric_array(Z, "Z")
     return float(np.mean(Z <= 0)) if Z.size else 0.0
 
 
@@ -91,7 +92,7 @@ def unit_spread(W) -> float:
     Exactly 0.0 when every column is identical (the units are symmetric), which is checked with
     exact equality, so no rounding can turn symmetry into a tiny non-zero spread.
     """
-    W = np.asarray(W, dtype=np.float64)
+    W = _validate.numeric_array(W, "W")
     if W.ndim != 2:
         raise ValueError(f"W must be 2-D (fan_in, fan_out); got shape {W.shape}")
     if W.shape[1] < 2 or np.all(W == W[:, :1]):
@@ -110,7 +111,7 @@ def distinct_units(A, *, tol: float = 0.0) -> int:
     Two units are the same when their outputs differ by at most ``tol`` on every sample
     (``tol=0``: bit-identical). Units are grouped greedily around the first unit of each group.
     """
-    A = np.asarray(A, dtype=np.float64)
+    A = _validate.numeric_array(A, "A")
     if A.ndim != 2:
         raise ValueError(f"A must be 2-D (n_samples, units); got shape {A.shape}")
     tol = _validate.real(tol, "tol", minimum=0.0)
@@ -151,7 +152,7 @@ def layer_stats(model, X, y=None, *, upstream=None) -> list[LayerStats]:
     ``dLoss/dA_l`` (the gradient reaching the layer's outputs; for the output layer, of the
     logits' gradient).
     """
-    _, cache = model.forward(X)
+    _, cache = check_model(model).forward(X)
     grads = None
     if y is not None:
         grads = model.backward(cache, y)
@@ -211,7 +212,7 @@ def format_layer_table(rows: list[LayerStats]) -> str:
 
 def forward_std(model, X) -> np.ndarray:
     """Std of each layer's activations ``A_1..A_L`` on ``X``: shape (L,)."""
-    _, cache = model.forward(X)
+    _, cache = check_model(model).forward(X)
     return np.array([std(A) for A in cache.post[1:]])
 
 
@@ -245,7 +246,7 @@ def _check_flow(weights, X, activation, signal):
             f"got {len(weights)}"
         )
     X = _validate.matrix(X, "X")
-    weights = [np.asarray(W, dtype=np.float64) for W in weights]
+    weights = [_validate.numeric_array(W, f"weights[{i}]") for i, W in enumerate(weights)]
     width = X.shape[1]
     for i, W in enumerate(weights):
         if W.ndim != 2 or W.shape[0] != width:
@@ -255,7 +256,7 @@ def _check_flow(weights, X, activation, signal):
                 f"got shape {W.shape}"
             )
         width = W.shape[1]
-    signal = np.asarray(signal, dtype=np.float64)
+    signal = _validate.numeric_array(signal, "signal")
     if signal.shape != (X.shape[0], width):
         raise ValueError(
             f"signal must have shape {(X.shape[0], width)} (samples, readout fan_out); "
@@ -321,7 +322,7 @@ def model_signal_flow(model, X, signal) -> SignalFlow:
     """:func:`signal_flow` for an :class:`~helpers.mlp.MLP` (its hidden activation; the output
     activation plays no part, ``signal`` is dL/dZ of its last layer). With non-zero biases the
     model's own forward and backward pass run instead, and give the same fields."""
-    if _zero_biases(model):
+    if _zero_biases(check_model(model)):
         return signal_flow(model.weights, X, model.activation, signal)
     _, cache = model.forward(X)
     grads = model.backward_from_delta(cache, signal)
@@ -341,6 +342,8 @@ def backward_std(model, X, y=None, *, seed: int = 0) -> np.ndarray:
     (:func:`model_signal_flow`), which isolates what the layers do to a gradient from what the
     loss does.
     """
+    check_model(model)
+    seed = _validate.positive_int(seed, "seed", minimum=0)
     if y is not None:
         _, cache = model.forward(X)
         return np.array([std(g) for g in model.backward(cache, y).dA[:-1]])

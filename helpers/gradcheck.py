@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate, dropout
+from ._structs import check_model
 
 
 def rel_error(a, b) -> float:
@@ -17,8 +18,8 @@ def rel_error(a, b) -> float:
     0.0 when both are all zero. Unlike an entrywise ratio, it is not thrown off by entries that
     are zero up to rounding.
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = _validate.numeric_array(a, "a")
+    b = _validate.numeric_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
     den = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
@@ -88,7 +89,7 @@ def check_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> float:
 
 
 def _float64_only(model) -> None:
-    dtype = getattr(model, "dtype", np.float64)
+    dtype = check_model(model).dtype
     if dtype != np.float64:
         raise ValueError(
             f"gradient checks need a float64 model (central differences in {dtype} are too "

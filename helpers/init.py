@@ -76,15 +76,20 @@ GAINS = {
 }
 """Recommended gains, as ``torch.nn.init.calculate_gain`` gives them."""
 
-SYNONYMS = {"glorot": "xavier", "kaiming": "he"}
+SYNONYMS = _validate.SYNONYMS
 """Other libraries' names for the same schemes (Keras's ``glorot_*``, PyTorch's ``kaiming_*``):
-used only to suggest the right name in an error message."""
+used only to suggest the right name in an error message. The one table of
+:data:`helpers._validate.SYNONYMS`, which every name check of the course uses."""
+
+LARGEST_WEIGHT = 1e300
+""":func:`initialize` refuses a scale whose weights could pass this magnitude (the half-width of a
+uniform scheme, ten standard deviations of a normal one), so every draw is a finite float64."""
 
 
 def check_scheme(name) -> str:
     """Return ``name`` if it is one of :data:`SCHEMES`, else raise a ValueError listing them
     (suggesting the course's name for another library's: ``kaiming_normal`` -> ``he_normal``)."""
-    return _validate.choice(name, SCHEMES, "init scheme", synonyms=SYNONYMS)
+    return _validate.choice(name, SCHEMES, "init scheme")
 
 
 def _check_fans(fan_in, fan_out) -> tuple[int, int]:
@@ -121,7 +126,7 @@ def std(scheme: str, fan_in: int, fan_out: int, *, scale: float = 1.0) -> float:
         ``orthogonal``: ``scale / sqrt(max(fan_in, fan_out))`` (the root mean square of a matrix
         whose ``min(fan_in, fan_out)`` orthonormal columns or rows are multiplied by ``scale``).
     """
-    scheme = _validate.choice(scheme, SCHEMES, "init scheme", synonyms=SYNONYMS)
+    scheme = check_scheme(scheme)
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     scale = _check_scale(scale)
     if scheme in ("zeros", "constant"):
@@ -146,7 +151,7 @@ def bound(scheme: str, fan_in: int, fan_out: int, *, scale: float = 1.0) -> floa
     ``scale * sqrt(6 / (fan_in + fan_out))``, for ``he_uniform`` ``scale * sqrt(6 / fan_in)``,
     for ``lecun_uniform`` ``scale * sqrt(3 / fan_in)``.
     """
-    scheme = _validate.choice(scheme, SCHEMES, "init scheme", synonyms=SYNONYMS)
+    scheme = check_scheme(scheme)
     if scheme not in ("uniform", "lecun_uniform", "xavier_uniform", "he_uniform"):
         uniform = [s for s in SCHEMES if s.endswith("uniform")]
         raise ValueError(
@@ -176,7 +181,8 @@ def initialize(
     fan_in, fan_out : int
         Number of inputs and outputs of the layer (positive integers).
     scale : float, default 1.0
-        Non-negative; its meaning per scheme is in the module docstring.
+        Non-negative; its meaning per scheme is in the module docstring. A scale whose weights
+        could pass :data:`LARGEST_WEIGHT` (1e300) is refused with the largest allowed one.
     rng : numpy.random.Generator
         The only source of randomness (``np.random.default_rng(seed)``). Deterministic schemes
         (``zeros``, ``constant``) do not draw from it.
@@ -192,9 +198,10 @@ def initialize(
     >>> W.shape
     (256, 128)
     """
-    scheme = _validate.choice(scheme, SCHEMES, "init scheme", synonyms=SYNONYMS)
+    scheme = check_scheme(scheme)
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     scale = _check_scale(scale)
+    _check_reach(scheme, fan_in, fan_out, scale)
     shape = (fan_in, fan_out)
     if scheme == "zeros":
         return np.zeros(shape)
@@ -207,6 +214,26 @@ def initialize(
         a = bound(scheme, fan_in, fan_out, scale=scale)
         return rng.uniform(-a, a, size=shape)
     return rng.normal(0.0, std(scheme, fan_in, fan_out, scale=scale), size=shape)
+
+
+def _reach(scheme: str, fan_in: int, fan_out: int, scale: float) -> float:
+    """How large a weight ``initialize`` may draw: the bound, or ten standard deviations."""
+    if scheme in ("zeros", "constant", "orthogonal"):
+        return scale  # orthogonal entries are at most scale in magnitude
+    if scheme.endswith("uniform"):
+        return bound(scheme, fan_in, fan_out, scale=scale)
+    return 10.0 * std(scheme, fan_in, fan_out, scale=scale)
+
+
+def _check_reach(scheme: str, fan_in: int, fan_out: int, scale: float) -> None:
+    reach = _reach(scheme, fan_in, fan_out, scale)
+    if reach > LARGEST_WEIGHT:
+        largest = LARGEST_WEIGHT / _reach(scheme, fan_in, fan_out, 1.0)
+        raise ValueError(
+            f"scale {scale:g} is too large for {scheme} with fan_in {fan_in}, fan_out {fan_out}: "
+            f"weights could reach {reach:.3g}, beyond the {LARGEST_WEIGHT:g} that float64 "
+            f"arithmetic survives; the largest scale allowed here is {largest:.3g}"
+        )
 
 
 def _orthogonal(fan_in: int, fan_out: int, scale: float, rng: np.random.Generator) -> np.ndarray:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels, _targets, _validate, activations
+from . import _kernels, _structs, _targets, _validate, activations
 from . import init as schemes
 from ._structs import DTYPES, Cache, Gradients, check_dtype, check_seed, check_sizes
 
@@ -124,12 +124,7 @@ class MLP:
         draws a new start with the same scheme (what MATLAB's ``init`` does for a network).
         """
         # Check every setting before changing any, so a bad argument leaves the model as it was.
-        init = _validate.choice(
-            self.init if init is None else init,
-            schemes.SCHEMES,
-            "init scheme",
-            synonyms=schemes.SYNONYMS,
-        )
+        init = schemes.check_scheme(self.init if init is None else init)
         scale = _validate.real(self.scale if scale is None else scale, "scale", minimum=0.0)
         seed = check_seed(self.seed if seed is None else seed)
         bias = self.bias if bias is None else bias
@@ -286,15 +281,16 @@ class MLP:
 
     def loss_from_cache(self, cache: Cache, y) -> float:
         """Mean loss of the outputs stored in ``cache`` (no second forward pass)."""
+        _structs.check_cache(cache, self.sizes)
         return self._loss(cache, self.check_targets(y, cache.logits.shape[0]))
 
     def _loss(self, cache: Cache, t: np.ndarray) -> float:
         """:meth:`loss_from_cache` with checked targets."""
         z = cache.logits
         if self.output == "sigmoid":
-            return activations.bce_with_logits(z, t)
+            return activations._bce(z, t)
         if self.output == "softmax":
-            return activations.cross_entropy_with_logits(z, t)
+            return activations._cross_entropy(z, t)
         r = z - t
         return float(0.5 * np.mean(np.sum(r * r, axis=1)))
 
@@ -344,6 +340,7 @@ class MLP:
             ``delta[l]`` shape ``(n, sizes[l])`` for ``l = 0..L``; ``dA[l]`` likewise for
             ``l < L``.
         """
+        _structs.check_cache(cache, self.sizes)
         return self._backward(
             cache, self.check_targets(y, cache.post[0].shape[0]), input_grad=input_grad
         )
@@ -370,12 +367,18 @@ class MLP:
         signal backwards to study the backward pass on its own. ``input_grad=False`` skips
         ``delta[0]`` and ``dA[0]`` (left ``None``), as in :meth:`backward`.
         """
-        dZ = np.asarray(dZ_out, dtype=self.dtype)
+        _structs.check_cache(cache, self.sizes)
+        n = cache.post[0].shape[0]
+        dZ = _validate.numeric_array(dZ_out, "dZ_out").astype(self.dtype, copy=False)
+        if dZ.shape != (n, self.sizes[-1]):
+            raise ValueError(f"dZ_out must have shape ({n}, {self.sizes[-1]}); got {dZ.shape}")
         dW, db, delta, dA = _kernels.backward(self, cache.post, cache.pre, dZ, input_grad)
         return Gradients(dW=dW, db=db, delta=delta, dA=dA)
 
     def step(self, grads: Gradients, lr: float) -> None:
         """One gradient-descent update, in place: ``W -= lr * dW``, ``b -= lr * db``."""
+        _structs.check_gradients(grads, self.weights)
+        lr = _validate.real(lr, "lr (learning rate)", positive=True)
         for W, b, gW, gb in zip(self.weights, self.biases, grads.dW, grads.db):
             W -= np.multiply(gW, lr, out=self._scratch_like(W))
             b -= np.multiply(gb, lr, out=self._scratch_like(b))

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _validate, diagnostics, guard
 from . import dropout as dropout_
+from ._structs import check_model
 
 LAYER_RECORDS = ("grad_norm", "act_std", "saturated", "dead", "spread")
 """The per-layer diagnostics :func:`train` can record (its ``record`` argument)."""
@@ -255,6 +256,7 @@ def train(
 def _check_run(model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val):
     """:func:`train`'s arguments, checked: ``(X, t, epochs, lr, batch_size, rng, val)``, the
     inputs in the model's dtype."""
+    check_model(model)
     X = _validate.matrix(X, "X", n_cols=model.sizes[0])
     t = model.check_targets(y, X.shape[0])
     epochs = _validate.positive_int(epochs, "epochs", minimum=0)

@@ -1,10 +1,27 @@
 """Fixtures shared by the unit tests."""
 
+import os
 import warnings
 
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property-based tests (tests/test_properties.py) run the same examples on every machine, in a
+# bounded number, with no time limit per example (this machine's load varies): CI time is
+# predictable. HYPOTHESIS_PROFILE=explore searches more widely, at random, when hunting bugs.
+settings.register_profile(
+    "initlab",
+    derandomize=True,
+    max_examples=200,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "initlab"))
 
 
 @pytest.fixture

@@ -6,17 +6,22 @@ Part of :mod:`helpers.checks`; see its docstring.
 from __future__ import annotations
 
 from .. import lessons
+from ._answers import as_number
 from ._student import _answer
 
 # ---------------------------------------------------------------------------- 01 forward pass
 
 
 def check_parameter_count(count_parameters) -> bool:
-    """Exercise of notebook 01: ``count_parameters(sizes)`` must return ``MLP(sizes).n_params``."""
+    """Exercise of notebook 01: ``count_parameters(sizes)`` must return ``MLP(sizes).n_params``,
+    exactly (a whole number; ``113.0`` counts as 113, ``113.4`` is not a count)."""
     cases = ([2, 16, 1], [3, 5, 4, 2], [784, 128, 10], [2, 1], [4, 8, 8, 8, 3])
     for sizes in cases:
         ok, got = _answer(count_parameters, sizes, what="count_parameters")
         if not ok:
+            return False
+        got = as_number(got, f"count_parameters({sizes})", integer=True)
+        if got is None:
             return False
         truth = lessons.count_parameters_by_edges(sizes)
         if got == truth["total"]:

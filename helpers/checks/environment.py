@@ -50,6 +50,16 @@ def _labextension_dirs() -> list[Path]:
         return [Path(sys.prefix) / "share" / "jupyter" / "labextensions"]
 
 
+def _as_dirs(value) -> list[Path]:
+    """``labextension_dirs`` as a list of paths: one path, or a list of paths (not a string's
+    characters); a TypeError naming the value otherwise."""
+    if isinstance(value, (str, Path)):
+        return [Path(value)]
+    if isinstance(value, (list, tuple)) and all(isinstance(d, (str, Path)) for d in value):
+        return [Path(d) for d in value]
+    raise TypeError(f"labextension_dirs must be a folder or a list of folders; got {value!r}")
+
+
 def environment_report(*, labextension_dirs=None) -> dict:
     """What the course needs from the environment, found without starting JupyterLab.
 
@@ -70,9 +80,7 @@ def environment_report(*, labextension_dirs=None) -> dict:
     """
     import matplotlib
 
-    dirs = (
-        _labextension_dirs() if labextension_dirs is None else [Path(d) for d in labextension_dirs]
-    )
+    dirs = _labextension_dirs() if labextension_dirs is None else _as_dirs(labextension_dirs)
     packages = {}
     for name in MINIMUM_VERSIONS:
         try:
@@ -106,7 +114,11 @@ def check_environment(*, labextension_dirs=None) -> bool:
     Returns True when every package is installed and recent enough and both JupyterLab
     extensions (widget manager, jupyter-matplotlib) are found. See :func:`environment_report`.
     """
-    r = environment_report(labextension_dirs=labextension_dirs)
+    try:
+        r = environment_report(labextension_dirs=labextension_dirs)
+    except TypeError as exc:
+        print(f"{exc}.")
+        return False
     print(f"{'python':<12} {r['python']}")
     for name, version in r["packages"].items():
         status = "MISSING" if version is None else ("TOO OLD" if name in r["too_old"] else "ok")

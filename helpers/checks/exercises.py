@@ -8,29 +8,14 @@ function returns (type, shape, finiteness) and says what was expected; none rais
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from .. import lessons
+from ._answers import as_array, as_number
 from ._student import _answer
 
 # ---------------------------------------------------------------------------- 04 leaky-ReLU gain
-
-
-def _as_number(value, what: str):
-    """``value`` as a finite float, or None after saying what was expected."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)):
-        print(f"{what} returned {value!r}; return a number (a float).")
-        return None
-    if np.ndim(value) != 0:
-        print(f"{what} returned an array of shape {np.shape(value)}; return a single number.")
-        return None
-    value = float(value)
-    if not math.isfinite(value):
-        print(f"{what} returned {value}; return a finite number.")
-        return None
-    return value
 
 
 def check_leaky_gain(leaky_variance_gain) -> bool:
@@ -40,7 +25,7 @@ def check_leaky_gain(leaky_variance_gain) -> bool:
         ok, value = _answer(leaky_variance_gain, a, what="leaky_variance_gain")
         if not ok:
             return False
-        got = _as_number(value, f"leaky_variance_gain({a})")
+        got = as_number(value, f"leaky_variance_gain({a})")
         if got is None:
             return False
         truth = lessons.leaky_variance_gain(a)
@@ -81,19 +66,12 @@ def check_first_update(first_update, X, y) -> bool:
     ok, value = _answer(lambda: first_update(X, y), what="first_update(X, y)")
     if not ok:
         return False
-    try:
-        got = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        print(
-            f"first_update returned {type(value).__name__}; return a numpy array of shape (2, 8)."
-        )
+    got = as_array(value, "first_update(X, y)")
+    if got is None:
         return False
     if got.shape != (2, 8):
         hint = " (one column per hidden unit: tile one unit's update)" if got.size in (1, 2) else ""
         print(f"first_update returned shape {got.shape}; expected (2, 8), like W1{hint}.")
-        return False
-    if not np.all(np.isfinite(got)):
-        print("first_update returned values that are not finite; expected finite numbers.")
         return False
     truth = lessons.constant_first_update()
     if np.allclose(got, truth, rtol=1e-6, atol=1e-12):
@@ -124,13 +102,11 @@ def check_restarts(restarts_needed, measured: float | None = None) -> bool:
         ok, value = _answer(restarts_needed, q, what="restarts_needed")
         if not ok:
             return False
-        got = _as_number(value, f"restarts_needed({q})")
+        got = as_number(value, f"restarts_needed({q})", integer=True)
         if got is None:
             return False
-        if not got.is_integer() or got < 1:
-            print(
-                f"restarts_needed({q}) returned {got:g}; a number of runs is a whole number >= 1."
-            )
+        if got < 1:
+            print(f"restarts_needed({q}) returned {got}; a number of runs is at least 1.")
             return False
         truth = lessons.restarts_for(q)
         if int(got) != truth:

@@ -6,9 +6,8 @@ Part of :mod:`helpers.checks`; see its docstring.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import lessons
+from ._answers import as_number
 from ._student import _answer
 
 # ---------------------------------------------------------------------------- 03 saturation
@@ -18,21 +17,19 @@ def check_largest_safe_scale(largest_safe_scale, *, tolerance: float = 0.04) -> 
     """Exercise of notebook 03: ``largest_safe_scale(fan_in)`` returns the largest weight std at
     which fewer than 5% of sigmoid units saturate (inputs N(0, 1)).
 
-    An answer within ``tolerance`` (relative) of the closed form
-    :func:`helpers.lessons.largest_safe_scale` passes; the saturated fraction at the answer is
-    also measured and printed.
+    An answer within ``tolerance`` (relative, default 4%) of the closed form
+    :func:`helpers.lessons.largest_safe_scale` passes, and the messages say so; the saturated
+    fraction at the answer is also measured and printed.
     """
     answers = {}
     for fan_in in (100, 25, 400):
         ok, got = _answer(largest_safe_scale, fan_in, what="largest_safe_scale")
         if not ok:
             return False
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            print(f"largest_safe_scale({fan_in}) returned {got!r}; return a number (a weight std).")
+        got = as_number(got, f"largest_safe_scale({fan_in})")
+        if got is None:
             return False
-        if not np.isfinite(got) or got <= 0:
+        if got <= 0:
             print(
                 f"largest_safe_scale({fan_in}) returned {got}; a weight std is a positive number."
             )
@@ -50,13 +47,15 @@ def check_largest_safe_scale(largest_safe_scale, *, tolerance: float = 0.04) -> 
         if got > truth * (1 + tolerance):
             print(
                 f"fan_in {fan_in}: at scale {got:.4g}, {measured:.1%} of the units saturate "
-                "(measured): more than 5%. The largest safe scale is smaller."
+                f"(measured): more than 5%. The largest safe scale is smaller (the check accepts "
+                f"answers within {tolerance:.0%} of it)."
             )
             return False
         if got < truth * (1 - tolerance):
             print(
                 f"fan_in {fan_in}: at scale {got:.4g} only {measured:.1%} saturate (measured): "
-                "safe, but not the largest safe scale. Look for a larger one."
+                "safe, but not the largest safe scale. Look for a larger one (the check accepts "
+                f"answers within {tolerance:.0%} of it)."
             )
             return False
     best = lessons.largest_safe_scale(100)

@@ -7,6 +7,7 @@ Part of :mod:`helpers.checks`; see its docstring.
 from __future__ import annotations
 
 from .. import lessons
+from ._answers import as_bool, short
 from ._student import _answer
 
 # ---------------------------------------------------------------------------- 02 symmetry
@@ -35,12 +36,33 @@ _CHANGE_HINTS = {
 }
 
 
-def _as_change_dict(value) -> dict | None:
+def _as_change_dict(value, what: str) -> dict | None:
+    """The student's answer as ``{name: bool}``, or None after saying what was expected: a dict
+    with exactly the keys W1, b1, W2, b2 (values True/False or words such as "yes"/"no"), or a
+    set/list of the names that change."""
     names = lessons.PARAMETER_NAMES
-    if isinstance(value, dict) and set(value) == set(names):
-        return {k: bool(value[k]) for k in names}
-    if isinstance(value, (set, frozenset, list, tuple)) and set(value) <= set(names):
-        return {k: k in value for k in names}
+    if isinstance(value, dict):
+        keys = {str(k) for k in value}
+        if keys != set(names):
+            missing = [k for k in names if k not in keys]
+            extra = sorted(keys - set(names))
+            print(
+                f"{what} returned a dict with the keys {sorted(keys)}; expected exactly "
+                f"{', '.join(names)}"
+                + (f" (missing {', '.join(missing)})" if missing else "")
+                + (f" (not parameters: {', '.join(extra)})" if extra else "")
+                + "."
+            )
+            return None
+        parsed = {k: as_bool(value[k], f"{what}[{k!r}]") for k in names}
+        return None if None in parsed.values() else parsed
+    if isinstance(value, (set, frozenset, list, tuple)):
+        if all(isinstance(k, str) for k in value) and set(value) <= set(names):
+            return {k: k in value for k in names}
+    print(
+        f"{what} returned {short(value)}; return a dict with the keys 'W1', 'b1', 'W2', 'b2' and "
+        "True/False values (or a set of the names that change)."
+    )
     return None
 
 
@@ -57,12 +79,8 @@ def check_predicted_changes(predict_changes) -> bool:
         ok, value = _answer(predict_changes, act, what="predict_changes")
         if not ok:
             return False
-        guess = _as_change_dict(value)
+        guess = _as_change_dict(value, f"predict_changes({act!r})")
         if guess is None:
-            print(
-                f"predict_changes({act!r}) returned {value!r}; return a dict with the keys "
-                "'W1', 'b1', 'W2', 'b2' and True/False values (or a set of the names that change)."
-            )
             return False
         truth = lessons.parameters_changed_after_one_step(act)
         wrong = [k for k in lessons.PARAMETER_NAMES if guess[k] != truth[k]]

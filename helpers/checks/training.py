@@ -10,6 +10,7 @@ import numpy as np
 from .. import data as _data
 from .. import lessons
 from ..mlp import MLP as _MLP
+from ._answers import as_array, short
 from ._student import _answer
 
 # ---------------------------------------------------------------------------- 05 training compared
@@ -22,7 +23,8 @@ def check_keep_best(keep_best) -> bool:
     every run's final loss, in the order of ``seeds``.
 
     The check runs it on six seeds of a ``2-3-1`` ReLU network on circles (the restart sweep of
-    the notebook, shortened) and compares with its own runs.
+    the notebook, shortened) and compares with its own runs (relative tolerance 1e-9: the same
+    computation gives the same numbers up to rounding).
     """
     seeds = [0, 1, 2, 3, 4, 5]
     X, y = _data.make_circles(300, noise=0.05, factor=0.5, rng=np.random.default_rng(0))
@@ -33,16 +35,27 @@ def check_keep_best(keep_best) -> bool:
     ok, result = _answer(keep_best, make_model, X, y, seeds, what="keep_best", epochs=300, lr=0.3)
     if not ok:
         return False
-    reference = lessons.restart_sweep(seeds, epochs=300, lr=0.3, data_seed=0)
-    try:
-        best, losses = result
-    except (TypeError, ValueError):
-        print("keep_best should return two things: (best_model, final_losses).")
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        print(
+            f"keep_best returned {short(result)}; it should return two things: "
+            "(best_model, final_losses)."
+        )
         return False
-    losses = np.asarray(losses, dtype=np.float64).ravel()
-    if losses.shape != (len(seeds),):
+    best, losses = result
+    losses = as_array(losses, "final_losses")
+    if losses is None:
+        return False
+    if losses.size != len(seeds) or losses.ndim > 1 and max(losses.shape) != losses.size:
         print(f"final_losses should hold one loss per seed ({len(seeds)}); got {losses.shape}.")
         return False
+    losses = losses.ravel()
+    if not isinstance(best, _MLP) or best.sizes != [2, 3, 1] or best.output != "sigmoid":
+        print(
+            f"best_model should be one of the trained MLP([2, 3, 1]) networks that make_model "
+            f"builds; got {short(best)}."
+        )
+        return False
+    reference = lessons.restart_sweep(seeds, epochs=300, lr=0.3, data_seed=0)
     if not np.allclose(losses, reference.final_loss, rtol=1e-9, atol=1e-12):
         print(
             "Your final losses differ from a plain run of train(make_model(seed), X, y, "
@@ -50,10 +63,11 @@ def check_keep_best(keep_best) -> bool:
             "and record history.final_loss."
         )
         return False
-    if not isinstance(best, _MLP):
-        print(f"best_model should be the trained MLP; got {type(best).__name__}.")
+    try:
+        got = best.loss(X, y)
+    except (TypeError, ValueError) as exc:  # a model whose parameters were replaced badly
+        print(f"best_model cannot compute its loss on the data: {exc}")
         return False
-    got = best.loss(X, y)
     if not np.isclose(got, reference.final_loss.min(), rtol=1e-9, atol=1e-12):
         print(
             f"best_model has loss {got:.4f} on the data, but the lowest final loss is "

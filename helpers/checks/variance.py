@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import lessons
+from .. import _validate, lessons
+from ._answers import as_array
 from ._student import _answer
 
 # ---------------------------------------------------------------------------- 04 Xavier and He
@@ -40,33 +41,54 @@ def _drawn_weights(fn, fan_in: int, fan_out: int, what: str) -> np.ndarray | Non
     ok, W = _answer(fn, fan_in, fan_out, what=what, rng=np.random.default_rng(7))
     if not ok:
         return None
-    W = np.asarray(W, dtype=np.float64)
+    call = f"{what}({fan_in}, {fan_out}, rng=...)"
+    W = as_array(W, call, finite=False)
+    if W is None:
+        return None
     if W.shape != (fan_in, fan_out):
         hint = (
             " That is PyTorch's (out, in) layout; here W is (fan_in, fan_out) and Z = A @ W."
             if W.shape == (fan_out, fan_in)
             else ""
         )
-        print(
-            f"{what}({fan_in}, {fan_out}) returned shape {W.shape}; expected "
-            f"({fan_in}, {fan_out}).{hint}"
-        )
+        print(f"{call} returned shape {W.shape}; expected ({fan_in}, {fan_out}).{hint}")
         return None
     if not np.all(np.isfinite(W)):
-        print(f"{what}({fan_in}, {fan_out}) returned non-finite values (nan or inf).")
+        print(f"{call} returned non-finite values (nan or inf).")
+        return None
+    if np.all(W == W.flat[0]):
+        print(
+            f"{call} returned a matrix whose every entry is {W.flat[0]:g}: an initialiser draws "
+            "random numbers (rng.uniform or rng.normal), so that the units differ."
+        )
         return None
     _, again = _answer(fn, fan_in, fan_out, what=what, rng=np.random.default_rng(7))
     _, other = _answer(fn, fan_in, fan_out, what=what, rng=np.random.default_rng(8))
     if again is None or other is None:
         return None
-    if not np.array_equal(W, np.asarray(again)) or np.array_equal(W, np.asarray(other)):
+    again, other = (_quiet_array(a) for a in (again, other))
+    if again is None or other is None or not np.array_equal(W, again):
         print(
             "Draw every number from the `rng` you are given (rng.uniform or rng.normal), "
-            "not from np.random: the same rng seed must give the same matrix, and another "
-            "seed another matrix."
+            "not from np.random: the same rng seed must give the same matrix."
+        )
+        return None
+    if np.array_equal(W, other):
+        print(
+            "Seeds 7 and 8 gave the same matrix: draw from the `rng` argument (rng.uniform or "
+            "rng.normal), not from a generator of your own with a fixed seed."
         )
         return None
     return W
+
+
+def _quiet_array(value):
+    """``value`` as a float64 array, or None when it is not one (no message: the first call's
+    answer was already checked)."""
+    try:
+        return _validate.numeric_array(value, "W")
+    except TypeError:
+        return None
 
 
 def _std_and_mean_ok(
@@ -79,7 +101,7 @@ def _std_and_mean_ok(
         said = f" That matches {guess}." if guess else ""
         print(
             f"{what}({fan_in}, {fan_out}): your weights have std {s['std']:.4g}, but "
-            f"{scheme} should give {s['expected_std']:.4g} = {formula}.{said}"
+            f"{scheme} should give {s['expected_std']:.4g} = {formula} (within 3%).{said}"
         )
         return False
     if abs(s["mean"]) > 6 * s["mean_se"]:

@@ -10,6 +10,7 @@ from matplotlib.colors import ListedColormap
 
 from .. import _validate
 from .. import data as datasets
+from .._structs import check_model
 from .colors import CLASS_COLORS, PROBABILITY_CMAP
 from .style import linewidth, markersize, set_limits, tidy_axes
 
@@ -30,7 +31,7 @@ def plot_dataset(ax, X, y, *, size=None, alpha: float = 0.9):
         One scatter for both classes (update with ``set_offsets(X)`` and ``set_array(y)``).
     """
     X = _validate.matrix(X, "X", n_cols=2)
-    y = np.asarray(y, dtype=np.float64).ravel()
+    y = _validate.numeric_array(y, "y").ravel()
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels")
     s = (0.9 * markersize()) ** 2 if size is None else size
@@ -63,6 +64,7 @@ def class1_probability(model, points) -> np.ndarray:
     Quiet for any weights: where the network's numbers are no longer finite (a diverged run),
     the probability is nan and the map shows nothing there rather than warning.
     """
+    check_model(model)
     if model.output == "sigmoid" or (model.output == "softmax" and model.sizes[-1] == 2):
         with np.errstate(all="ignore"):
             P = model.predict_proba(points)
@@ -104,6 +106,7 @@ def plot_decision_boundary(ax, model, X, y, *, resolution: int = 120, margin: fl
         ``(image, contour, scatter, grid)``; pass it to :func:`update_decision_boundary` after
         training to change the picture in place.
     """
+    check_model(model)
     X = _validate.matrix(X, "X", n_cols=2)
     xx, yy, points = datasets.grid(X, resolution=resolution, margin=margin)
     P = class1_probability(model, points).reshape(xx.shape)
@@ -159,7 +162,7 @@ def update_decision_boundary(artists: BoundaryArtists, model, X, y) -> BoundaryA
 def update_dataset(scatter, X, y) -> None:
     """Show a new dataset in a :func:`plot_dataset` scatter, in place."""
     X = _validate.matrix(X, "X", n_cols=2)
-    y = np.asarray(y, dtype=np.float64).ravel()
+    y = _validate.numeric_array(y, "y").ravel()
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels")
     scatter.set_offsets(X)

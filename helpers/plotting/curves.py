@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate
 from .colors import layer_colors
 from .ranges import masked, spans_decades, sticky_decades, sticky_top
 from .style import set_limits, set_scale, tidy_axes
@@ -30,7 +31,7 @@ def plot_loss(ax, losses, *, label=None, color=None):
     -------
     Line2D
     """
-    losses = np.asarray(losses, dtype=np.float64).ravel()
+    losses = _validate.numeric_array(losses, "losses").ravel()
     (line,) = ax.plot(np.arange(losses.size), losses, label=label, color=color)
     line.set_gid(LOSS_GID)
     ax.set_xlabel("epoch")
@@ -72,7 +73,7 @@ def plot_loss_band(ax, median, low, high, *, label=None, color=None):
 
 def update_loss(line, losses) -> None:
     """Show new losses in a :func:`plot_loss` line and fit the axes to every loss line on them."""
-    losses = np.asarray(losses, dtype=np.float64).ravel()
+    losses = _validate.numeric_array(losses, "losses").ravel()
     line.set_data(np.arange(losses.size), losses)
     ax = line.axes
     fit_loss_axes(ax, [ln.get_ydata() for ln in ax.lines if ln.get_gid() == LOSS_GID])
@@ -95,6 +96,21 @@ def fit_loss_axes(ax, curves) -> None:
         set_limits(ax, y=(0.0, sticky_top(ax.get_ylim()[1], hi * 1.05)))
 
 
+def _per_layer(history, name: str) -> np.ndarray:
+    """``history.<name>`` of a :class:`helpers.train.History`, as an ``(epochs + 1, layers)``
+    array; a TypeError naming what was passed instead of a History."""
+    values = getattr(history, name, None)
+    if values is None:
+        raise TypeError(
+            f"history must be the History that train() returned (with .{name}); "
+            f"got {_validate.short(history)}"
+        )
+    values = _validate.numeric_array(values, f"history.{name}")
+    if values.ndim != 2:
+        raise ValueError(f"history.{name} must be 2-D (epochs + 1, layers); got {values.shape}")
+    return values
+
+
 def plot_grad_norms(ax, history, *, max_layers=None):
     """Gradient norm ``|dLoss/dW_l|`` of each layer over epochs, one line per layer (log y).
 
@@ -113,7 +129,7 @@ def plot_grad_norms(ax, history, *, max_layers=None):
         One per layer; a norm of exactly 0 (e.g. at a zero initialisation) is left out of the log
         axis.
     """
-    G = np.asarray(history.grad_norm, dtype=np.float64)
+    G = _per_layer(history, "grad_norm")
     L = G.shape[1]
     pool = max(L, max_layers or 0)
     lines = [ax.plot([], [], label=f"layer {i + 1}")[0] for i in range(pool)]
@@ -127,7 +143,7 @@ def plot_grad_norms(ax, history, *, max_layers=None):
 
 def update_grad_norms(lines, history) -> None:
     """Set the data of :func:`plot_grad_norms` lines for a new history (in place)."""
-    G = np.asarray(history.grad_norm, dtype=np.float64)
+    G = _per_layer(history, "grad_norm")
     L = G.shape[1]
     if L > len(lines):
         raise ValueError(
@@ -162,7 +178,7 @@ def plot_unit_spread(ax, history, *, max_layers=None):
     list of Line2D
         One per hidden layer.
     """
-    S = np.asarray(history.spread, dtype=np.float64)
+    S = _per_layer(history, "spread")
     pool = max(S.shape[1], max_layers or 0, 1)
     lines = [ax.plot([], [], label=f"hidden layer {i + 1}")[0] for i in range(pool)]
     ax.set_yscale("symlog", linthresh=1e-3, linscale=0.5)
@@ -176,7 +192,7 @@ def plot_unit_spread(ax, history, *, max_layers=None):
 
 def update_unit_spread(lines, history) -> None:
     """Set the data of :func:`plot_unit_spread` lines for a new history (in place)."""
-    S = np.asarray(history.spread, dtype=np.float64)
+    S = _per_layer(history, "spread")
     H = S.shape[1]
     colors = layer_colors(max(H, 1))
     epochs = np.arange(S.shape[0])

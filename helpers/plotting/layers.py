@@ -46,7 +46,7 @@ def plot_layer_std(ax, stds, *, theory=None, label=None, color=None, marker="o")
         are listed in ``note`` instead of silently vanishing. Call it once per setting to
         compare several on one Axes: the limits cover every line drawn with it.
     """
-    stds = np.asarray(stds, dtype=np.float64).ravel()
+    stds = _validate.numeric_array(stds, "stds").ravel()
     (line,) = ax.plot([], [], marker=marker, label=label, color=color, gid=STD_GID)
     th = None
     if theory is not None:
@@ -99,7 +99,7 @@ def update_layer_std(artists: LayerStdArtists, stds, *, theory=None, limits=True
     With ``limits=False`` the axis limits are left alone (an explorer that draws several
     std lines on one Axes sets them once for all).
     """
-    stds = np.asarray(stds, dtype=np.float64).ravel()
+    stds = _validate.numeric_array(stds, "stds").ravel()
     L = stds.size
     x = np.arange(1, L + 1)
     artists.line.set_data(x, masked(stds))

@@ -36,7 +36,7 @@ def plot_activation(ax, activation: str, *, z=None, show_derivative: bool = True
         ``(f, fprime)`` Line2D objects.
     """
     activation = activations.check_activation(activation)
-    z = np.linspace(-6.0, 6.0, 401) if z is None else np.asarray(z, dtype=np.float64).ravel()
+    z = np.linspace(-6.0, 6.0, 401) if z is None else _validate.numeric_array(z, "z").ravel()
     color = activation_color(activation)
     (f,) = ax.plot(z, activations.activate(activation, z), color=color, label=f"{activation}(z)")
     fp = None
@@ -59,7 +59,7 @@ def update_activation(artists: ActivationArtists, activation: str, *, z=None) ->
     the y limits fit both curves."""
     activation = activations.check_activation(activation)
     ax = artists.f.axes
-    z = np.linspace(*ax.get_xlim(), 401) if z is None else np.asarray(z, dtype=np.float64).ravel()
+    z = np.linspace(*ax.get_xlim(), 401) if z is None else _validate.numeric_array(z, "z").ravel()
     color = activation_color(activation)
     f = activations.activate(activation, z)
     artists.f.set_data(z, f)
@@ -87,7 +87,7 @@ def saturation_range(Z, activation: str, *, current=None) -> tuple[float, float]
     rounded up to a nice number (or kept at ``current`` (lo, hi), see
     :func:`~helpers.plotting.sticky_top`)."""
     activation = activations.check_activation(activation)
-    z = np.abs(np.asarray(Z, dtype=np.float64).ravel())
+    z = np.abs(_validate.numeric_array(Z, "Z").ravel())
     t = activations.SATURATION_Z.get(activation, 2.0)
     q = float(np.quantile(z, 0.995)) if z.size else 0.0
     needed = max(1.1 * q, 1.5 * t)
@@ -201,7 +201,7 @@ def output_range(A, activation: str) -> tuple[float, float]:
     activation = activations.check_activation(activation)
     if activation in OUTPUT_RANGE:
         return OUTPUT_RANGE[activation]
-    q = float(np.quantile(np.abs(np.asarray(A, dtype=np.float64)), 0.995)) if np.size(A) else 1.0
+    q = float(np.quantile(np.abs(_validate.numeric_array(A, "A")), 0.995)) if np.size(A) else 1.0
     top = nice_ceil(1.1 * q) if q > 0 else 1.0
     return (-top, top) if activation in ("linear", "leaky_relu") else (-0.05 * top, top)
 

@@ -2,6 +2,7 @@
 wins, Stop shows the run so far (helpers.explorers.background and Explorer.start)."""
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -51,6 +52,27 @@ def test_an_interrupt_outside_the_generator_stops_it_where_it_is():
         run_steps(uncatching(), progress)
 
 
+def run(coroutine):
+    """Run ``coroutine`` on a fresh event loop in its own thread, as a kernel's loop would run
+    it (the test process may have a loop of its own running, e.g. Playwright's); returns its
+    result or raises its exception."""
+    out = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # handed to the test
+            out["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the scenario did not finish in 120 s"
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
 async def _ticks(until, gaps):
     """Record the longest time the loop was not free, until ``until()`` is true."""
     last = time.perf_counter()
@@ -78,7 +100,7 @@ def test_a_background_run_leaves_the_loop_free_and_the_newest_wins():
         await _ticks(lambda: not runner.running, gaps)
         return gaps
 
-    gaps = asyncio.run(scenario())
+    gaps = run(scenario())
     assert done == [({"done": 100}, False)]
     assert max(gaps) < 3 * background.SLICE_SECONDS
     fractions = [f for _, f, _ in frames]
@@ -98,7 +120,7 @@ def test_the_training_explorer_trains_in_the_background_and_stops_on_request():
         ex.stop()
         await _ticks(lambda: not ex.running, gaps)
 
-    asyncio.run(scenario())
+    run(scenario())
     v = ex.values
     assert v["stopped"] and 0 < v["epochs_run"] < 3000
     assert v["history"].loss.size == v["epochs_run"] + 1
@@ -121,7 +143,7 @@ def test_an_update_cancels_the_background_run_and_explorers_that_compute_at_once
         assert not ex.running
         await asyncio.sleep(0.3)
 
-    asyncio.run(scenario())
+    run(scenario())
     assert ex.values["final_loss"] == reference and not ex.values["stopped"]
     ex.close()
     sym = build_symmetry_explorer(steps=10)

@@ -41,8 +41,8 @@ def test_right_answers_pass(capsys, circles):
         (lambda a: math.sqrt(2 / (1 + a * a)), "its square"),
         (lambda a: 2 / (1 + a), "a^2, not a"),
         (lambda a: 2.0, "Compute E[f(z)^2]"),
-        (lambda a: "2", "return a number"),
-        (lambda a: np.array([2.0, 2.0]), "single number"),
+        (lambda a: "2", "expected a number"),
+        (lambda a: np.array([2.0, 2.0]), "several values"),
         (lambda a: float("nan"), "finite"),
     ],
 )
@@ -58,8 +58,8 @@ def test_leaky_gain_hints(fn, hint, capsys):
         (lambda X, y: _first_update(X, y)[:, 0], "expected (2, 8)"),
         (lambda X, y: _first_update(X, y) + np.arange(8), "columns differ"),
         (lambda X, y: 2 * _first_update(X, y), "Not quite"),
-        (lambda X, y: "W1", "array of shape (2, 8)"),
-        (lambda X, y: np.full((2, 8), np.inf), "not finite"),
+        (lambda X, y: "W1", "expected a numeric array"),
+        (lambda X, y: np.full((2, 8), np.inf), "non-finite"),
         (lambda X, y: 1 / 0, "raised ZeroDivisionError"),
     ],
 )

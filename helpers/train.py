@@ -181,22 +181,9 @@ def history_from_columns(columns: dict, k: int, L: int, *, val: bool, **flags) -
     )
 
 
-def train(
-    model,
-    X,
-    y,
-    *,
-    epochs: int,
-    lr: float,
-    batch_size: int | None = None,
-    seed: int = 0,
-    callback=None,
-    X_val=None,
-    y_val=None,
-    record_layers: bool = True,
-    record=None,
-    dropout: float = 0.0,
-) -> History:
+def train(model, X, y, *, epochs: int, lr: float, batch_size: int | None = None, seed: int = 0,
+          callback=None, X_val=None, y_val=None, record_layers: bool = True, record=None,
+          dropout: float = 0.0) -> History:  # fmt: skip
     """Train ``model`` in place with plain gradient descent and record per-epoch diagnostics.
 
     Parameters

@@ -16,6 +16,30 @@ from ._student import _answer
 # ---------------------------------------------------------------------------- 05 training compared
 
 
+def _read_keep_best(result, n_seeds: int):
+    """``(best_model, final_losses)`` from what keep_best returned, or None (after saying why)."""
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        print(
+            f"keep_best returned {short(result)}; it should return two things: "
+            "(best_model, final_losses)."
+        )
+        return None
+    best, losses = result
+    losses = as_array(losses, "final_losses")
+    if losses is None:
+        return None
+    if losses.size != n_seeds or losses.ndim > 1 and max(losses.shape) != losses.size:
+        print(f"final_losses should hold one loss per seed ({n_seeds}); got {losses.shape}.")
+        return None
+    if not isinstance(best, _MLP) or best.sizes != [2, 3, 1] or best.output != "sigmoid":
+        print(
+            f"best_model should be one of the trained MLP([2, 3, 1]) networks that make_model "
+            f"builds; got {short(best)}."
+        )
+        return None
+    return best, losses.ravel()
+
+
 def check_keep_best(keep_best) -> bool:
     """Exercise of notebook 05: ``keep_best(make_model, X, y, seeds, *, epochs, lr)`` trains
     ``make_model(seed)`` for each seed (full-batch, :func:`helpers.train.train`) and returns
@@ -35,26 +59,10 @@ def check_keep_best(keep_best) -> bool:
     ok, result = _answer(keep_best, make_model, X, y, seeds, what="keep_best", epochs=300, lr=0.3)
     if not ok:
         return False
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        print(
-            f"keep_best returned {short(result)}; it should return two things: "
-            "(best_model, final_losses)."
-        )
+    read = _read_keep_best(result, len(seeds))
+    if read is None:
         return False
-    best, losses = result
-    losses = as_array(losses, "final_losses")
-    if losses is None:
-        return False
-    if losses.size != len(seeds) or losses.ndim > 1 and max(losses.shape) != losses.size:
-        print(f"final_losses should hold one loss per seed ({len(seeds)}); got {losses.shape}.")
-        return False
-    losses = losses.ravel()
-    if not isinstance(best, _MLP) or best.sizes != [2, 3, 1] or best.output != "sigmoid":
-        print(
-            f"best_model should be one of the trained MLP([2, 3, 1]) networks that make_model "
-            f"builds; got {short(best)}."
-        )
-        return False
+    best, losses = read
     reference = lessons.restart_sweep(seeds, epochs=300, lr=0.3, data_seed=0)
     if not np.allclose(losses, reference.final_loss, rtol=1e-9, atol=1e-12):
         print(

@@ -140,7 +140,7 @@ def test_an_update_cancels_the_background_run_and_explorers_that_compute_at_once
         ex.start()
         await asyncio.sleep(0.05)
         ex.update()  # code wins over the browser's run in progress
-        assert not ex.running
+        assert not ex.running and ex.progress.button.disabled
         await asyncio.sleep(0.3)
 
     run(scenario())

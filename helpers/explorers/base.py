@@ -219,7 +219,9 @@ class Explorer:
         figure first, then the read-out)."""
         if self._closed:
             raise RuntimeError(f"this {self.title.lower()} was closed")
-        self._runner.cancel()
+        if self._runner.running:  # code wins over a run the browser started
+            self._runner.cancel()
+            self.progress.running(False)
         readout = self._compute_and_draw()
         self.render()
         self.readout.value = readout

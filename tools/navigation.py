@@ -36,14 +36,15 @@ def series(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if NUMBERED.match(p.name))
 
 
-def _is_navigation(cell) -> bool:
+def is_navigation(cell) -> bool:
+    """True for the previous | index | next cells this script writes."""
     return TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def title(nb, path: Path) -> str:
     """The notebook's title: its first ``# heading``, or one made from the file name."""
     for cell in nb.cells:
-        if cell.cell_type != "markdown" or _is_navigation(cell):
+        if cell.cell_type != "markdown" or is_navigation(cell):
             continue
         for line in cell.source.splitlines():
             if line.startswith("# "):
@@ -78,7 +79,7 @@ def _nav_cell(source: str, where: str):
 
 def with_navigation(nb, source: str):
     """``nb`` with its navigation cells replaced by a first and a last cell showing ``source``."""
-    body = [c for c in nb.cells if not _is_navigation(c)]
+    body = [c for c in nb.cells if not is_navigation(c)]
     nb.cells = [_nav_cell(source, "top"), *body, _nav_cell(source, "bottom")]
     return nb
 

@@ -963,8 +963,9 @@ def test_05_grid_every_scheme_learns_the_spirals_and_pairing_does_not_decide(spi
     assert len({g.cell(st.label, "tanh").lr for st in lessons.SCHEME_STARTS}) > 1, (
         "05: the best learning rate differs between schemes"
     )
-    he_tanh = g.cell("He normal", "tanh")
-    assert he_tanh.high > 10 * he_tanh.median, "05: one He/tanh seed ends far above the median"
+    assert min(tanh, key=tanh.get) == "He normal", "05: He is the fastest with tanh"
+    # (whether one He/tanh seed jumps out of the good region depends on the last bit of the
+    # arithmetic, i.e. on the processor's OpenBLAS kernel: 05 says so, nothing asserts it)
 
 
 def test_05_grid_the_first_layer_makes_the_difference(spirals_grid):

@@ -7,7 +7,9 @@ Usage (from the repository root)::
 
 Every notebook is committed executed: nbval compares a fresh run against these stored outputs,
 and a static view (GitHub, an HTML export) shows them. The script prints how long each notebook
-took and exits non-zero if any cell raised.
+took and exits non-zero if any cell raised. The kernels compute with the OpenBLAS kernel the
+stored notebooks were made with (``tools/reproducible.py``), so that a re-run on another
+processor changes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reproducible  # noqa: E402
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +77,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    kernel = reproducible.pin_blas_kernel()  # the kernels started below inherit it
+    print(f"OpenBLAS kernel: {kernel or 'as the processor chooses'}")
     failed = []
     for path in paths:
         try:

@@ -89,14 +89,17 @@ def signal_profile(
         units, ``tanh z ~ z`` for tanh; None for sigmoid), also whole as ``small_signal``
         (a :class:`helpers.theory.SignalTheory`, or None); ``mean_field``: the mean-field
         prediction (:mod:`helpers.theory`; None for ``zeros`` and ``constant``), which is the
-        same for linear and ReLU units and follows the real tanh; and ``model``.
+        same for linear and ReLU units and follows the real tanh; ``init``, ``scale`` and
+        ``activation`` as the network was built. The network itself is not
+        kept: its weights are ``depth`` times ``width``² numbers, more than every other number
+        here, and a notebook holding many profiles would hold them all.
     """
     depth = _validate.positive_int(depth, "depth")
     width = _validate.positive_int(width, "width")
     sizes = [width] * (depth + 2)
     model = MLP(sizes, activation=activation, output="linear", init=init, scale=scale, seed=seed)
     out = _measure_flow(model, gaussian_inputs(n_samples, width, seed=seed), seed=seed)
-    out["model"] = model
+    out.update(init=model.init, scale=model.scale, activation=model.activation)
     small = None
     if activation in SECOND_MOMENT_FACTOR:
         small = theory.scheme_flow(init, sizes, activation, scale=scale, rule="small_signal")

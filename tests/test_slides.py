@@ -196,6 +196,16 @@ def test_voila_command_serves_one_notebook_on_loopback(tmp_path):
     assert f"--template={present.APP_TEMPLATE}" in app
 
 
+def test_voila_command_preheats_a_pool_of_kernels_when_asked(tmp_path):
+    plain = present.voila_command(EXPLORER_PAGE, tmp_path, port=8899, slides=False)
+    assert not any(a.startswith(("--preheat_kernel", "--pool_size")) for a in plain)
+    pooled = present.voila_command(EXPLORER_PAGE, tmp_path, port=8899, slides=False, pool=3)
+    assert "--preheat_kernel=True" in pooled and "--pool_size=3" in pooled
+    for bad in (-1, 65, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="pool"):
+            present.voila_command(EXPLORER_PAGE, tmp_path, port=8899, slides=False, pool=bad)
+
+
 @pytest.mark.parametrize("port", [0, 70000, "8866", True])
 def test_voila_command_refuses_bad_ports(tmp_path, port):
     with pytest.raises(ValueError, match="port"):

@@ -13,7 +13,11 @@ slider and the figure follows.
 
 - Slides: one per cell marked "Slide" in the notebook's slide metadata (Voilà's ``reveal``
   template). Keys: arrows or space to move, ``F`` for full screen, ``Esc`` for the overview.
-- ``--app``: the notebook as one page (Voilà's ``lab`` template), e.g. the explorer page.
+- ``--app``: the notebook as one page (Voilà's ``lab`` template), e.g. the explorer page. Two
+  kernels run it before anyone asks (``--pool 2``; Voilà's preheated kernels): a visitor gets one
+  that is ready and sees the explorers at once, and Voilà starts the next. ``--pool N`` sets
+  how many (a room of visitors arriving together: more; each holds a kernel's memory), ``--pool
+  0`` runs the notebook on each page load instead.
 - The figures use the lecture style (large fonts, thick lines): the kernel gets
   ``INITLAB_STYLE=lecture``, which :func:`helpers.plotting.use_style` honours.
   ``--style default`` keeps the notebook's own style.
@@ -110,6 +114,7 @@ def voila_command(
     *,
     port: int = DEFAULT_PORT,
     slides: bool = True,
+    pool: int = 0,
     python: str = sys.executable,
 ) -> list[str]:
     """The command line that serves ``notebook`` with Voilà on ``127.0.0.1:port``.
@@ -126,6 +131,11 @@ def voila_command(
     slides : bool
         True: live slides (the ``initlab_live`` template); False: one page (``initlab_app``).
         ``workdir`` must have been prepared for the same choice.
+    pool : int
+        0: every page load starts a kernel and runs the notebook (the visitor waits for it).
+        N > 0: Voilà keeps N kernels that have already run the notebook (``--preheat_kernel``,
+        ``--pool_size``); a visitor gets one of them, with every output ready, and Voilà starts
+        another in the background.
     python : str
         The interpreter that runs Voilà (default: this one).
     """
@@ -134,6 +144,9 @@ def voila_command(
         raise ValueError(f"notebook must be an existing .ipynb file; got {str(notebook)!r}")
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         raise ValueError(f"port must be an integer from 1 to 65535; got {port!r}")
+    if not isinstance(pool, int) or isinstance(pool, bool) or not 0 <= pool <= 64:
+        raise ValueError(f"pool must be a whole number of kernels from 0 to 64; got {pool!r}")
+    preheat = ["--preheat_kernel=True", f"--pool_size={pool}"] if pool else []
     return [
         python,
         "-m",
@@ -145,6 +158,7 @@ def voila_command(
         "--Voila.port_retries=0",
         f"--Voila.config_file_paths={Path(workdir).resolve()}",
         f"--template={LIVE_TEMPLATE if slides else APP_TEMPLATE}",
+        *preheat,
     ]
 
 
@@ -242,18 +256,20 @@ def serving(
     style: str = "lecture",
     log=None,
     startup_timeout: float = 60.0,
+    pool: int = 0,
 ):
     """Run Voilà on ``notebook`` for the duration of a ``with`` block.
 
     Yields a namespace with ``url`` (``http://127.0.0.1:<port>/``), ``proc`` (the Voilà process)
     and ``workdir`` (the temporary template directory). ``port=None`` picks a free port.
-    ``log`` is a file object for Voilà's output (default: this process's). Voilà, its kernels
-    and the temporary template are removed on exit.
+    ``log`` is a file object for Voilà's output (default: this process's); ``pool`` kernels are
+    kept ready (see :func:`voila_command`). Voilà, its kernels and the temporary template are
+    removed on exit.
     """
     port = free_port() if port is None else port
     with tempfile.TemporaryDirectory(prefix="initlab-voila-") as tmp:
         workdir = prepare_voila_dir(tmp, slides=slides)
-        cmd = voila_command(notebook, workdir, port=port, slides=slides)
+        cmd = voila_command(notebook, workdir, port=port, slides=slides, pool=pool)
         proc = subprocess.Popen(
             cmd,
             cwd=str(ROOT),
@@ -290,6 +306,13 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     parser.add_argument(
+        "--pool",
+        type=int,
+        default=None,
+        help="kernels kept ready with the notebook already run, so that a visitor sees the "
+        "page at once (default: 2 with --app, 0 for slides; 0 turns it off)",
+    )
+    parser.add_argument(
         "--style", choices=STYLES, default="lecture", help="figure style (default: lecture)"
     )
     browser = parser.add_mutually_exclusive_group()
@@ -309,14 +332,23 @@ def main(argv=None) -> int:
         parser.error(f"notebook must be an existing .ipynb file; got {str(notebook)!r}")
     if not 0 < args.port < 65536:
         parser.error(f"--port must be from 1 to 65535; got {args.port}")
+    pool = (2 if args.app else 0) if args.pool is None else args.pool
+    if not 0 <= pool <= 64:
+        parser.error(f"--pool must be from 0 to 64; got {pool}")
     if not port_is_free(args.port):
         parser.error(f"port {args.port} on 127.0.0.1 is in use; choose another with --port")
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops Voilà too, like Ctrl-C
     try:
-        with serving(notebook, port=args.port, slides=not args.app, style=args.style) as server:
+        with serving(
+            notebook, port=args.port, slides=not args.app, style=args.style, pool=pool
+        ) as server:
             what = "one page" if args.app else "slides"
             print(f"\nPresenting {notebook.name} as {what} at {server.url}", flush=True)
-            print("Each page load runs the notebook. Press Ctrl-C to stop.", flush=True)
+            if pool:
+                ready = f"{pool} kernel(s) run the notebook now and wait for visitors"
+                print(f"{ready}; each takes one and another starts. Ctrl-C stops.", flush=True)
+            else:
+                print("Each page load runs the notebook. Press Ctrl-C to stop.", flush=True)
             if args.browser:
                 webbrowser.open(server.url)
             while server.proc.poll() is None:

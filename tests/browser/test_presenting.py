@@ -155,7 +155,8 @@ def check_voila_app(page, notebook: Path, shots: Path, *, n_explorers: int = 4) 
     offline = Offline(page)
     done = []
     with open(shots / "voila-app.log", "wb") as log:
-        with present.serving(notebook, slides=False, style="default", log=log) as server:
+        # as `present.py --app` serves it: from a pool of kernels that ran the notebook already
+        with present.serving(notebook, slides=False, style="default", log=log, pool=1) as server:
             page.goto(server.url, timeout=PAGE_TIMEOUT_MS)
             explorers = page.locator(_lab.EXPLORER)
             canvases = page.locator(f"{_lab.EXPLORER} {EXPLORER_CANVAS}")

@@ -102,7 +102,13 @@ def lab(color) -> np.ndarray:
     or RGB), from sRGB."""
     rgb = np.asarray(mpl.colors.to_rgb(color), dtype=np.float64)
     lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    m = np.array(
+        [
+            [0.4124564, 0.3575761, 0.1804375],
+            [0.2126729, 0.7151522, 0.0721750],
+            [0.0193339, 0.1191920, 0.9503041],
+        ]
+    )  # linear sRGB -> XYZ (D65)
     xyz = m @ lin / np.array([0.95047, 1.0, 1.08883])
     d = 6.0 / 29.0
     f = np.where(xyz > d**3, np.cbrt(xyz), xyz / (3 * d**2) + 4.0 / 29.0)

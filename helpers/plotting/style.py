@@ -34,7 +34,7 @@ switch; see :func:`use_style`)."""
 SIZES = {
     "default": {"font": 10.0, "title": 11.0, "label": 10.0, "tick": 10.0, "legend": 10.0,
                 "line": 1.6, "marker": 5.0, "figure": 1.0},
-    "lecture": {"font": 16.0, "title": 18.0, "label": 16.0, "tick": 15.0, "legend": 15.0,
+    "lecture": {"font": 16.0, "title": 18.0, "label": 16.0, "tick": 16.0, "legend": 15.0,
                 "line": 3.2, "marker": 9.0, "figure": 1.2},
 }  # fmt: skip
 """Font sizes (points), line width, marker size and figure scale of each style. No text is

@@ -195,17 +195,7 @@ def plot_layer_histograms(
     arrays = list(arrays)
     pool = max(len(arrays), max_layers or 0, 1)
     lines = [ax.plot([], [], linewidth=0.75 * linewidth())[0] for _ in np.arange(pool)]
-    mappable = mpl.cm.ScalarMappable(
-        norm=Normalize(1, max(len(arrays), 2)),
-        cmap=LinearSegmentedColormap.from_list(
-            "initlab_layers", [LAYER_CMAP(t) for t in np.linspace(0, 0.9, 64)]
-        ),
-    )
-    cbar = None
-    if colorbar:
-        cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.05, aspect=25)
-        cbar.set_label("layer")
-        cbar.locator = MaxNLocator(integer=True, nbins=6)  # layer numbers
+    mappable, cbar = _layer_colorbar(ax, len(arrays), colorbar)
     ax.set_ylabel("fraction of values")
     if magnitude:
         ax.set_xscale("log")
@@ -213,6 +203,23 @@ def plot_layer_histograms(
     update_layer_histograms(artists, arrays, range=range)
     tidy_axes(ax)
     return artists
+
+
+def _layer_colorbar(ax, n_layers: int, draw: bool):
+    """The ScalarMappable of the layer colours (1..n_layers) and its colourbar (None unless
+    ``draw``)."""
+    mappable = mpl.cm.ScalarMappable(
+        norm=Normalize(1, max(n_layers, 2)),
+        cmap=LinearSegmentedColormap.from_list(
+            "initlab_layers", [LAYER_CMAP(t) for t in np.linspace(0, 0.9, 64)]
+        ),
+    )
+    if not draw:
+        return mappable, None
+    cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.05, aspect=25)
+    cbar.set_label("layer")
+    cbar.locator = MaxNLocator(integer=True, nbins=6)  # layer numbers
+    return mappable, cbar
 
 
 def default_histogram_range(arrays, *, current=None) -> tuple[float, float]:

@@ -15,7 +15,6 @@ WIDTHS = (16, 32, 64, 128, 256, 512)
 """Layer widths offered by the depth explorer."""
 MAX_DEPTH = 60
 VALUES_PER_LAYER = 16_384
-_BOUNDED = {"tanh": (-1.05, 1.05), "sigmoid": (-0.05, 1.05)}
 
 
 def ratio(stds) -> float:
@@ -84,13 +83,15 @@ class DepthExplorer(Explorer):
 
     def build(self, fig):
         self.ax_act, self.ax_grad, self.ax_std = fig.subplots(1, 3)
+        # magnitudes on a log axis: a layer that shrinks moves left instead of becoming a spike
         self.hist_act = plotting.plot_layer_histograms(
-            self.ax_act, [np.zeros(1)] * 2, max_layers=MAX_DEPTH, colorbar=False
+            self.ax_act, [np.ones(1)] * 2, max_layers=MAX_DEPTH, colorbar=False, magnitude=True
         )
-        self.hist_grad = plotting.plot_layer_histograms(self.ax_grad, [np.zeros(1)] * 2,
-                                                        max_layers=MAX_DEPTH)  # fmt: skip
-        self.ax_act.set_xlabel("activation")
-        self.ax_grad.set_xlabel("gradient ∂L/∂a")
+        self.hist_grad = plotting.plot_layer_histograms(
+            self.ax_grad, [np.ones(1)] * 2, max_layers=MAX_DEPTH, magnitude=True
+        )
+        self.ax_act.set_xlabel("|activation| (log scale)")
+        self.ax_grad.set_xlabel("|gradient ∂L/∂a| (log scale)")
         self.ax_grad.set_ylabel("")
         ax = self.ax_std
         ones = np.ones(2)
@@ -102,7 +103,7 @@ class DepthExplorer(Explorer):
         self.std_grad.note.set_position((0.02, 0.10))
         for line in (self.std_act.theory, self.std_grad.theory):
             line.set_label("_theory")  # the title says "dashed: theory"
-        ax.legend(loc="best", fontsize=plotting.fontsize("legend") * 0.85, handlelength=1.5)
+        ax.legend(loc="best", fontsize=plotting.fontsize("legend"), handlelength=1.5)
         self.titles = [plotting.panel_title(a, " ") for a in (self.ax_act, self.ax_grad, ax)]
         self.animate(*self.hist_act.lines, *self.hist_grad.lines, *self.std_act, *self.std_grad)
 
@@ -141,8 +142,7 @@ class DepthExplorer(Explorer):
     def draw(self, v):
         s = self.state
         depth = s["depth"]
-        plotting.update_layer_histograms(self.hist_act, v["activations"],
-                                         range=_BOUNDED.get(s["activation"]))  # fmt: skip
+        plotting.update_layer_histograms(self.hist_act, v["activations"])
         plotting.update_layer_histograms(self.hist_grad, v["gradients"])
         plotting.update_layer_std(self.std_act, v["act_std"], theory=v["act_theory"],
                                   limits=False)  # fmt: skip
@@ -192,8 +192,10 @@ def build_depth_explorer(
     Controls: ``scheme``, ``scale`` (log slider 1e-3..1e2), ``activation``, ``depth`` (1..60),
     ``width`` (16..512).
 
-    Panels: per-layer histograms of the activations (forward) and of the gradients reaching
-    each layer's outputs (backward), coloured from layer 1 (dark) to layer L (light); the std of
+    Panels: per-layer histograms of the magnitudes of the activations (forward) and of the
+    gradients reaching each layer's outputs (backward) on log axes (a layer that shrinks by a
+    factor moves left by a fixed distance, so collapsing layers stay readable), coloured from
+    layer 1 (dark) to layer L (light); the std of
     both per layer on a log axis with the mean-field theory of
     :func:`helpers.theory.depth_theory` dashed.
 

@@ -45,7 +45,7 @@ class SaturationExplorer(Explorer):
 
     def build(self, fig):
         self.ax_z, self.ax_f, self.ax_a = fig.subplots(1, 3)
-        small = 0.8 * plotting.fontsize("legend")
+        small = plotting.fontsize("legend")
         self.sat = plotting.plot_saturation(self.ax_z, np.zeros(1), "sigmoid")
         self.ax_z.legend(loc="upper right", fontsize=small, framealpha=0.85, frameon=True)
         self.act = plotting.plot_activation(self.ax_f, "sigmoid")
@@ -53,7 +53,8 @@ class SaturationExplorer(Explorer):
         self.act.fprime.set_label("f'(z)")
         self.op_band = self.ax_f.axvspan(0, 0, color="#ffd34d", alpha=0.35, linewidth=0,
                                          zorder=0, label="95% of z")  # fmt: skip
-        self.ax_f.legend(loc="upper left", fontsize=small, framealpha=0.85, frameon=True)
+        # no frame: the band of z moves under it (a frame would hide it in a static picture)
+        self.ax_f.legend(loc="center right", fontsize=small, frameon=False)
         self.a_hist = plotting.plot_outputs(self.ax_a, np.zeros(1), "sigmoid")
         self.titles = [plotting.panel_title(ax, " ") for ax in fig.axes]
         self.animate(self.sat.hist, self.a_hist, *self.act, self.op_band, *self.titles)

@@ -17,13 +17,17 @@ from .base import Explorer
 BIAS_OPTIONS = (("zeros", "zeros"), ("constant 0.5", "constant"), ("random N(0, 0.5²)", "normal"))
 """The symmetry explorer's bias choices: (label, value)."""
 _BIAS_VALUE = {"zeros": 0.0, "constant": 0.5, "normal": "normal"}
+MAP_UNITS = 8
+"""How many hidden units the symmetry explorer maps over the input plane (the first ones)."""
+MAP_RESOLUTION = 24
+"""Grid points per side of each unit map."""
 
 
 class SymmetryExplorer(Explorer):
     """Why weights must not all start equal: see :func:`build_symmetry_explorer`."""
 
     title = "Symmetry explorer"
-    figsize = (8.4, 5.6)
+    figsize = (8.4, 7.0)
 
     def make_controls(self, *, scheme, scale, activation, bias, seed, steps, dataset, hidden,
                       lr, n):  # fmt: skip
@@ -33,6 +37,7 @@ class SymmetryExplorer(Explorer):
         n = _validate.positive_int(n, "n (samples)", minimum=4)
         self.X, self.y = datasets.make_dataset(self.dataset, n, rng=np.random.default_rng(0))
         self.path, self.path_points = plotting.data_path(self.X)
+        self.grid, self.extent = plotting.unit_map_grid(self.X, resolution=MAP_RESOLUTION)
         return {
             "scheme": C.scheme_menu(scheme),
             "scale": C.scale_slider(scale),
@@ -52,7 +57,18 @@ class SymmetryExplorer(Explorer):
         )  # fmt: skip
 
     def build(self, fig):
-        (self.ax_units, self.ax_grad), (self.ax_loss, self.ax_spread) = fig.subplots(2, 2)
+        k = min(self.hidden, MAP_UNITS)
+        top, bottom = fig.add_gridspec(2, 1, height_ratios=(1.0, 4.8))
+        cells = top.subgridspec(1, MAP_UNITS)
+        self.ax_maps = [fig.add_subplot(cells[0, j]) for j in range(k)]
+        (self.ax_units, self.ax_grad), (self.ax_loss, self.ax_spread) = bottom.subgridspec(
+            2, 2
+        ).subplots()
+        zero = np.zeros((k, MAP_RESOLUTION, MAP_RESOLUTION))
+        self.maps = plotting.plot_unit_maps(self.ax_maps, zero, self.extent)
+        self.maps_colorbar = fig.colorbar(self.maps[0], ax=self.ax_maps, pad=0.01, aspect=6)
+        for j, ax in enumerate(self.ax_maps):
+            plotting.panel_title(ax, f"unit {j + 1}")
         lw = plotting.linewidth()
         ax = self.ax_units
         self.unit_lines = [
@@ -83,11 +99,13 @@ class SymmetryExplorer(Explorer):
         ax = self.ax_spread
         ax.set_xlabel("step")
         self.spread_note = ax.text(0.03, 0.93, "", transform=ax.transAxes, va="top")
-        self.titles = [plotting.panel_title(a, " ") for a in fig.axes]
+        axes = (self.ax_units, self.ax_grad, self.ax_loss, self.ax_spread)
+        self.titles = [plotting.panel_title(a, " ") for a in axes]
         plotting.set_text(self.titles[1], "gradient to each unit at step 0")
         plotting.set_text(self.titles[3], "spread between the units' weights")
         self.animate(*self.unit_lines, *self.unit_lines_init, *self.grad_bars, self.loss_line)
         self.animate(*self.spread_lines, self.titles[0], self.titles[2])  # with numbers
+        self.animate(*self.maps)
 
     def compute(self, state):
         m = self.model(state)
@@ -104,6 +122,9 @@ class SymmetryExplorer(Explorer):
             distinct_trained = diagnostics.distinct_units(m.forward(self.X)[1].post[1])
         loss = history.loss
         spread = history.spread[:, 0] if loss.size else np.zeros(0)
+        k = min(self.hidden, MAP_UNITS)  # the trained network's units, or at init if it diverged
+        maps = m.forward(self.grid)[1].post[1] if not diverged else self._init_map_units(state)
+        maps = maps[:, :k].T.reshape(k, MAP_RESOLUTION, MAP_RESOLUTION)
         return {
             "distinct_init": distinct_init,
             "distinct_trained": distinct_trained,
@@ -118,6 +139,7 @@ class SymmetryExplorer(Explorer):
             "steps": state["steps"],
             "units_init": A_init,
             "units_trained": A_trained,
+            "unit_maps": maps,
             "model": m,
             "history": history,
         }
@@ -128,6 +150,7 @@ class SymmetryExplorer(Explorer):
             self.unit_lines[j].set_data(t, A[:, j])
             self.unit_lines_init[j].set_data(t, A0[:, j])
         plotting.fit_unit_axes(self.ax_units, A0, A)
+        self._draw_maps(v)
         t_units, _, t_loss, _ = self.titles
         plotting.set_text(t_units, "training diverged (dotted: at init)" if v["diverged"]
                           else f"distinct units: {v['distinct_trained']} of "
@@ -142,6 +165,24 @@ class SymmetryExplorer(Explorer):
         top = float(np.max(v["spread"])) if v["spread"].size else 0.0
         plotting.set_text(self.spread_note, "exactly 0 at every step" if top == 0 else "")
         return self._readout(v)
+
+    def _init_map_units(self, state):
+        """Hidden outputs over the map grid of a fresh (untrained) network of ``state``."""
+        return self.model(state).forward(self.grid)[1].post[1]
+
+    def _draw_maps(self, v) -> None:
+        maps = v["unit_maps"]
+        bounded = plotting.OUTPUT_RANGE.get(self.state["activation"])
+        if bounded is not None:
+            lo, hi = bounded
+        else:
+            finite = maps[np.isfinite(maps)]
+            a, b = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+            lo, hi = plotting.sticky_limits(self.maps[0].get_clim(), a, b if b > a else a + 1)
+        plotting.update_unit_maps(self.maps, maps, vmin=lo, vmax=hi)
+        label = "output at init\n(diverged)" if v["diverged"] else "output after\ntraining"
+        if self.maps_colorbar.ax.get_ylabel() != label:
+            self.maps_colorbar.set_label(label)
 
     def _draw_gradients(self, g) -> None:
         top = float(np.max(np.abs(g)))
@@ -194,8 +235,11 @@ def build_symmetry_explorer(
     N(0, 0.5²)), ``seed`` (of the initialisation), ``steps`` (full-batch gradient-descent steps
     of :func:`helpers.train.train`, learning rate ``lr``).
 
-    Panels: each hidden unit's output along a straight path through the data (after training,
-    dotted at init; identical units lie on top of each other) with the number of distinct units;
+    Panels: the output of each of the first 8 hidden units over the input plane (a 24 x 24 grid
+    over the data's range, one shared colour scale, framed in the unit's colour; identical units
+    give identical maps); each hidden unit's output along a straight path through the data (after
+    training, dotted at init; identical units lie on top of each other) with the number of
+    distinct units;
     the mean gradient reaching each hidden unit at step 0; the training loss; the unit spread
     (largest distance between two units' incoming weights) at every step, exactly 0 while the
     units are symmetric.
@@ -203,7 +247,9 @@ def build_symmetry_explorer(
     ``values``: ``distinct_init``, ``distinct_trained`` (units counted as the same when their
     outputs on the dataset are bit-identical), ``grad_to_units`` (hidden,), ``loss`` and
     ``spread`` (steps + 1,), ``final_loss``, ``final_spread``, ``accuracy``, ``diverged``,
-    ``units_init`` and ``units_trained`` (200, hidden): the curves, ``model`` (trained) and
+    ``units_init`` and ``units_trained`` (200, hidden): the curves, ``unit_maps``
+    (min(hidden, 8), 24, 24): the maps (after training; at init if training diverged), ``model``
+    (trained) and
     ``history`` (its :class:`helpers.train.History`).
     """
     return SymmetryExplorer(

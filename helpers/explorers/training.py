@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib as mpl
 import numpy as np
 
 from .. import _validate, batched, plotting
@@ -75,17 +76,19 @@ class TrainingExplorer(Explorer):
                                            ha="right", va="top")  # fmt: skip
         ax = self.ax_seeds
         self.seed_dots = ax.scatter([], [], s=30, color="0.35", zorder=3)
-        self.best_dot = ax.scatter([], [], s=70, color="#d62728", zorder=4, label="best seed")
+        self.best_dot = ax.scatter([], [], s=110, color="0.05", marker="*", zorder=4,
+                                   label="best seed")  # fmt: skip
         self.median_line = ax.axhline(np.nan, color="0.2", linestyle="--", linewidth=1,
                                       label="median")  # fmt: skip
-        ax.set_xlim(-1, 1)
-        ax.set_xticks([])
-        ax.set_ylabel("final loss")
         ax.legend(loc="upper right")
+        (self.accuracy_line,) = ax.plot([], [], color="0.1", visible=False)
         self.seed_note = ax.text(0.03, 0.95, "", transform=ax.transAxes, va="top")
+        self._one_seed = None
+        self._seeds_panel(one_seed=self.controls["restarts"].value == 1)
         self.titles = [plotting.panel_title(a, " ") for a in fig.axes[:4]]
         self.animate(*self.restart_lines, self.loss_line, *self.grad_lines, self.grad_note,
                      self.seed_dots, self.best_dot, self.median_line, self.seed_note,
+                     self.accuracy_line,
                      self.boundary.contour, self.boundary.scatter, *self.titles)  # fmt: skip
 
     def compute_steps(self, state):
@@ -144,7 +147,7 @@ class TrainingExplorer(Explorer):
             line.set_visible(shown)
             if shown:
                 line.set_data(np.arange(v["histories"][i].loss.size), v["histories"][i].loss)
-        self.loss_line.set_color(plotting.scheme_color(s["scheme"]))
+        self.loss_line.set_color(plotting.start_color(s["scheme"]))
         plotting.update_loss(self.loss_line, hist.loss)
         curves = [h.loss for h in v["histories"]] if several else [hist.loss]
         plotting.fit_loss_axes(self.ax_loss, curves)
@@ -159,7 +162,8 @@ class TrainingExplorer(Explorer):
         k = v["final_losses"].size
         fin = v["final_losses"][np.isfinite(v["final_losses"])]
         spread = f": spread {C.fmt(float(fin.max() - fin.min()))}" if fin.size > 1 else ""
-        t_seeds.set_text(f"final loss, {k} seed{'s' if k > 1 else ''}{spread}")
+        t_seeds.set_text(f"final loss, {k} seeds{spread}" if k > 1
+                         else f"seed {v['best_seed']}: training accuracy")  # fmt: skip
         if self.progress is not None and v["finished"]:
             self.progress.show(1.0 if not v["stopped"] else self.progress.bar.value)
             self.progress.label.value = (
@@ -197,14 +201,41 @@ class TrainingExplorer(Explorer):
         plotting.set_limits(self.ax_grad, x=(0, max(epochs, 1)))
         if self.ax_grad.get_legend() is None or len(self.ax_grad.get_legend().texts) != L:
             self.ax_grad.legend(loc="lower left", ncols=3 if L > 3 else 1,
-                                fontsize=plotting.fontsize("legend") * 0.8)  # fmt: skip
+                                fontsize=plotting.fontsize("legend"))  # fmt: skip
         G = hist.grad_norm
         zero = [i + 1 for i in range(L) if np.all(G[:, i] == 0)]
         self.grad_note.set_text(f"layer {', '.join(map(str, zero))}: exactly 0" if zero else "")
 
+    def _seeds_panel(self, *, one_seed: bool) -> None:
+        """The fourth panel: the final loss of every seed, or with one seed (nothing to
+        compare) that run's training accuracy per epoch. Changes the Axes only on a switch."""
+        if one_seed == self._one_seed:
+            return
+        self._one_seed = one_seed
+        ax = self.ax_seeds
+        for artist in (self.seed_dots, self.best_dot, self.median_line, ax.get_legend()):
+            artist.set_visible(not one_seed)
+        self.accuracy_line.set_visible(one_seed)
+        if one_seed:
+            ax.xaxis.set_major_locator(mpl.ticker.AutoLocator())
+            plotting.tidy_axes(ax)
+            ax.set(xlabel="epoch", ylabel="training accuracy", ylim=(0.0, 1.05))
+            ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+        else:
+            ax.set_xticks([])
+            ax.set(xlabel="", ylabel="final loss", xlim=(-1, 1))
+            ax.yaxis.set_major_formatter(mpl.ticker.ScalarFormatter())
+
     def _draw_seeds(self, v) -> float:
         finals = v["final_losses"]
         k = finals.size
+        self._seeds_panel(one_seed=k == 1)
+        if k == 1:
+            acc = v["history"].accuracy
+            self.accuracy_line.set_data(np.arange(acc.size), acc)
+            plotting.set_limits(self.ax_seeds, x=(0, max(self.state["epochs"], 1)))
+            self.seed_note.set_text("")
+            return float(finals[0])
         xs = (np.arange(k) - (k - 1) / 2) / max(k, 2) * 1.2 if k > 1 else np.zeros(1)
         shown = np.where(np.isfinite(finals), finals, np.nan)
         self.seed_dots.set_offsets(np.column_stack([xs, shown]))
@@ -246,7 +277,8 @@ def build_training_explorer(
     ``scale``, ``activation``, ``depth``, ``width``, ``lr``, ``epochs``, ``seed``, ``restarts``.
 
     Panels: the loss curve (every restart faint, the best dark), the decision boundary of the
-    best run, the gradient norm of each layer over training, and the final loss of every seed.
+    best run, the gradient norm of each layer over training, and the final loss of every seed
+    (with one restart, nothing to compare: that run's training accuracy per epoch instead).
     Changed in the browser, the training runs in the background in slices (the kernel stays
     responsive; a newer change starts again, the figure shows the runs so far, a progress bar
     the time left, and Stop ends them where they are); changed from code, it runs at once, and

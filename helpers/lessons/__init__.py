@@ -87,6 +87,7 @@ from .restarts import (
     restart_sweep,
 )
 from .scale import (
+    RELU_SCALES,
     backward_through_saturation,
     dead_relu_versus_scale,
     deep_forward_stds,
@@ -242,6 +243,7 @@ __all__ = [
     "COMPARISON_CONFIGS",
     "ProgressBar",
     "REFERENCE_RUNS",
+    "RELU_SCALES",
     "RestartSweep",
     "TrainingResult",
     "compare_initialisations",

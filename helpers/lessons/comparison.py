@@ -30,8 +30,8 @@ class Start:
 
     ``first`` names a scheme whose standard deviation the *first* layer's weights get instead
     (they are the scheme's draw, rescaled): the experiment that separates the first layer's scale
-    from the rest of a scheme. ``color`` is the scheme name whose colour the start is drawn in
-    (:func:`helpers.plotting.scheme_color`).
+    from the rest of a scheme. Figures draw a start in the colour of its label
+    (:func:`helpers.plotting.start_color`).
     """
 
     label: str
@@ -39,7 +39,6 @@ class Start:
     scale: float = 1.0
     bias: float | str = 0.0
     first: str | None = None
-    color: str = ""
 
     @property
     def random(self) -> bool:
@@ -74,31 +73,29 @@ class Start:
         return out
 
 
-PYTORCH_DEFAULT = Start(
-    "PyTorch default", "lecun_uniform", 1.0 / np.sqrt(3.0), "torch", color="pytorch_default"
-)
+PYTORCH_DEFAULT = Start("PyTorch default", "lecun_uniform", 1.0 / np.sqrt(3.0), "torch")
 """``nn.Linear``'s own start: ``kaiming_uniform_(a=sqrt(5))`` weights, i.e. U(-1/sqrt(fan_in),
 1/sqrt(fan_in)) (LeCun uniform scaled by 1/sqrt(3)), and biases from the same range."""
 
 SCHEME_STARTS = (
-    Start("LeCun normal", "lecun_normal", color="lecun_normal"),
-    Start("Xavier normal", "xavier_normal", color="xavier_normal"),
-    Start("He normal", "he_normal", color="he_normal"),
+    Start("LeCun normal", "lecun_normal"),
+    Start("Xavier normal", "xavier_normal"),
+    Start("He normal", "he_normal"),
     PYTORCH_DEFAULT,
 )
 """The four principled starts compared in notebook 05 (biases 0 except PyTorch's)."""
 
 FIRST_LAYER_STARTS = (
-    Start("Xavier, He's layer 1", "xavier_normal", first="he_normal", color="xavier_normal"),
-    Start("He, Xavier's layer 1", "he_normal", first="xavier_normal", color="he_normal"),
+    Start("Xavier, He's layer 1", "xavier_normal", first="he_normal"),
+    Start("He, Xavier's layer 1", "he_normal", first="xavier_normal"),
 )
 """Xavier and He with their first layers swapped: which part of a scheme makes the difference."""
 
 FAILING_STARTS = (
-    Start("zeros", "zeros", color="zeros"),
-    Start("constant 0.5", "constant", 0.5, color="constant"),
-    Start("too small N(0,0.01^2)", "normal", 0.01, color="uniform"),
-    Start("too large N(0,10^2)", "normal", 10.0, color="normal"),
+    Start("zeros", "zeros"),
+    Start("constant 0.5", "constant", 0.5),
+    Start("too small N(0,0.01^2)", "normal", 0.01),
+    Start("too large N(0,10^2)", "normal", 10.0),
 )
 """The starts that fail, each in its own way (notebooks 02 and 03)."""
 

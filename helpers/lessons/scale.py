@@ -22,6 +22,15 @@ def gaussian_inputs(n_samples: int, width: int, *, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).normal(size=(n_samples, width))
 
 
+RELU_SCALES = (
+    ("0.01", 0.01, "too small"),
+    ("√(2/256) = 0.088", float(np.sqrt(2.0 / 256.0)), "He"),
+    ("0.3", 0.3, "too large"),
+)
+"""(name, weight std, which start it is) of notebook 03's ReLU experiment (width 256): He's
+std sqrt(2 / fan_in) between one too small and one too large."""
+
+
 def deep_forward_stds(
     activation: str = "tanh",
     *,

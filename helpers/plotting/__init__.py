@@ -4,14 +4,14 @@ artists, and for each an ``update_*`` function that changes those artists in pla
 One module per kind of figure, every name re-exported here (``plotting.plot_layer_std``):
 
 ==============  ==================================================================================
-``colors``      one colour per scheme, activation, class, layer and hidden unit
+``colors``      one colour per start (:func:`start_color`), activation, class, layer, unit
 ``style``       the ``"default"`` and ``"lecture"`` styles (:func:`use_style`), :func:`new_figure`,
                 tidy axes, the style's sizes (:func:`fontsize`, :func:`linewidth`)
 ``ranges``      axis limits, log-safe copies, histogram fractions, step outlines (numbers only)
 ``curves``      the loss, the gradient norm per layer and the unit spread over training
 ``layers``      the std per layer (with a theory line) and one histogram per layer
 ``saturation``  f and f' of an activation, pre-activations with the saturated region, outputs
-``units``       each hidden unit's output along a path through the data
+``units``       each hidden unit's output along a path through the data and over the plane
 ``boundary``    a 2-D dataset and a network's decision boundary
 ==============  ==================================================================================
 
@@ -45,21 +45,31 @@ from .colors import (
     CLASS_COLORS,
     FORWARD_COLOR,
     LAYER_CMAP,
+    MIN_START_DISTANCE,
     PROBABILITY_CMAP,
     SCHEME_COLORS,
+    SIDE_BY_SIDE_DISTANCE,
     START_COLORS,
+    STUCK_COLORS,
     UNIT_COLORS,
     activation_color,
+    closest_colors,
+    color_distance,
+    lab,
     layer_colors,
+    outcome_colors,
     scheme_color,
+    start_color,
     unit_color,
 )
 from .curves import (
     LOSS_GID,
     fit_loss_axes,
+    plot_final_losses,
     plot_grad_norms,
     plot_loss,
     plot_loss_band,
+    plot_seed_losses,
     plot_unit_spread,
     update_grad_norms,
     update_loss,
@@ -70,6 +80,7 @@ from .layers import (
     HistogramArtists,
     LayerStdArtists,
     default_histogram_range,
+    default_magnitude_range,
     plot_layer_histograms,
     plot_layer_std,
     update_layer_histograms,
@@ -98,11 +109,13 @@ from .saturation import (
     plot_outputs,
     plot_saturation,
     saturation_range,
+    shade_saturated,
     update_activation,
     update_outputs,
     update_saturation,
 )
 from .style import (
+    MIN_FONT_SIZE,
     SIZES,
     STYLE_ENV,
     STYLES,
@@ -128,10 +141,14 @@ from .style import (
     use_style,
 )
 from .units import (
+    MAP_CMAP,
     data_path,
     fit_unit_axes,
+    plot_unit_maps,
     plot_unit_outputs,
+    unit_map_grid,
     unit_outputs_on_path,
+    update_unit_maps,
     update_unit_outputs,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate
-from .colors import layer_colors
+from .colors import layer_colors, outcome_colors
 from .ranges import masked, spans_decades, sticky_decades, sticky_top
 from .style import set_limits, set_scale, tidy_axes
 
@@ -207,3 +207,45 @@ def update_unit_spread(lines, history) -> None:
     set_limits(ax, x=(0, max(S.shape[0] - 1, 1)))
     top = float(np.nanmax(S)) if S.size and np.isfinite(S).any() else 0.0
     set_limits(ax, y=(-2e-4, sticky_top(ax.get_ylim()[1], max(top * 2.0, 1e-2))))
+
+
+def plot_seed_losses(ax, losses, stuck):
+    """Every run's loss curve, faint, red where the run got stuck and blue where it did not
+    (:func:`~helpers.plotting.outcome_colors`).
+
+    Parameters
+    ----------
+    ax : Axes
+    losses : sequence of array_like, each shape (k + 1,)
+        One loss curve per run (seed).
+    stuck : array_like of bool, shape (len(losses),)
+
+    Returns
+    -------
+    list of Line2D
+    """
+    losses = [_validate.numeric_array(loss, "losses").ravel() for loss in losses]
+    colors = outcome_colors(stuck)
+    if len(colors) != len(losses):
+        raise ValueError(f"stuck has {len(colors)} values but there are {len(losses)} runs")
+    lines = [ax.plot(loss, color=c, alpha=0.6, linewidth=1.0)[0] for loss, c in zip(losses, colors)]
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    tidy_axes(ax)
+    return lines
+
+
+def plot_final_losses(ax, seeds, final_loss, stuck):
+    """One bar per run: its final loss, red where it got stuck and blue where it did not, in
+    the order given (e.g. sorted by final loss). Returns the BarContainer."""
+    final_loss = _validate.numeric_array(final_loss, "final_loss").ravel()
+    colors = outcome_colors(stuck)
+    if not len(colors) == len(seeds) == final_loss.size:
+        raise ValueError(
+            f"seeds, final_loss and stuck must have one value per run; got {len(seeds)}, "
+            f"{final_loss.size} and {len(colors)}"
+        )
+    bars = ax.bar([str(s) for s in seeds], final_loss, color=colors)
+    ax.set_ylabel("final loss")
+    ax.margins(x=0.01)
+    return bars

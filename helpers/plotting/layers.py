@@ -11,7 +11,16 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, diagnostics
 from .colors import LAYER_CMAP, layer_colors
-from .ranges import histogram_fractions, masked, nice_ceil, step_outline, sticky_decades, sticky_top
+from .ranges import (
+    decade_limits,
+    finite_positive,
+    histogram_fractions,
+    masked,
+    nice_ceil,
+    step_outline,
+    sticky_decades,
+    sticky_top,
+)
 from .style import fontsize, linewidth, set_limits, tidy_axes
 
 STD_GID = "course-layer-std"
@@ -125,11 +134,13 @@ def update_layer_std(artists: LayerStdArtists, stds, *, theory=None, limits=True
         set_limits(ax, y=sticky_decades(ax.get_ylim(), *[np.asarray(y) for y in ys]))
 
 
-HistogramArtists = namedtuple("HistogramArtists", "lines colorbar mappable bins range label_every")
+HistogramArtists = namedtuple(
+    "HistogramArtists", "lines colorbar mappable bins range label_every magnitude"
+)
 HistogramArtists.__doc__ = """Artists of :func:`plot_layer_histograms`: a pool of step lines (the
 unused ones hidden), the colourbar that says which colour is which layer, its ScalarMappable,
-the number of bins, a one-element list holding the current (lo, hi) range, and which layers
-the colourbar labels (every k-th)."""
+the number of bins, a one-element list holding the current (lo, hi) range, which layers the
+colourbar labels (every k-th), and whether x is the magnitude ``|value|`` on a log axis."""
 
 
 def plot_layer_histograms(
@@ -141,8 +152,14 @@ def plot_layer_histograms(
     label_every: int = 1,
     max_layers=None,
     colorbar: bool = True,
+    magnitude: bool = False,
 ):
     """One step histogram per layer, coloured from dark (layer 1) to light (layer L).
+
+    With ``magnitude=True`` the x axis is the magnitude ``|value|`` on a log scale (bins equal in
+    log): a layer whose values shrink by a factor per layer moves left by the same distance at
+    every layer instead of collapsing into one spike at 0, so that every layer stays readable on
+    one shared axis (exact zeros have no magnitude to show and are left out).
 
     Parameters
     ----------
@@ -153,7 +170,9 @@ def plot_layer_histograms(
         Number of equal bins, the same for every layer.
     range : (float, float), optional
         Common x range; default symmetric, four times the largest per-layer std (or [0, ...]
-        when every value is >= 0).
+        when every value is >= 0); with ``magnitude``, whole decades from the smallest layer's
+        0.5% quantile of ``|value|`` to the largest ``|value|``
+        (:func:`default_magnitude_range`).
     label_every : int
         Label every k-th layer on the colourbar.
     max_layers : int, optional
@@ -162,6 +181,8 @@ def plot_layer_histograms(
     colorbar : bool
         Draw the colourbar (False when a neighbouring panel's colourbar already says which
         colour is which layer).
+    magnitude : bool
+        Histograms of ``log10 |value|`` on a log x axis (see above).
 
     Returns
     -------
@@ -174,22 +195,31 @@ def plot_layer_histograms(
     arrays = list(arrays)
     pool = max(len(arrays), max_layers or 0, 1)
     lines = [ax.plot([], [], linewidth=0.75 * linewidth())[0] for _ in np.arange(pool)]
+    mappable, cbar = _layer_colorbar(ax, len(arrays), colorbar)
+    ax.set_ylabel("fraction of values")
+    if magnitude:
+        ax.set_xscale("log")
+    artists = HistogramArtists(lines, cbar, mappable, bins, [None], label_every, bool(magnitude))
+    update_layer_histograms(artists, arrays, range=range)
+    tidy_axes(ax)
+    return artists
+
+
+def _layer_colorbar(ax, n_layers: int, draw: bool):
+    """The ScalarMappable of the layer colours (1..n_layers) and its colourbar (None unless
+    ``draw``)."""
     mappable = mpl.cm.ScalarMappable(
-        norm=Normalize(1, max(len(arrays), 2)),
+        norm=Normalize(1, max(n_layers, 2)),
         cmap=LinearSegmentedColormap.from_list(
             "initlab_layers", [LAYER_CMAP(t) for t in np.linspace(0, 0.9, 64)]
         ),
     )
-    cbar = None
-    if colorbar:
-        cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.05, aspect=25)
-        cbar.set_label("layer")
-        cbar.locator = MaxNLocator(integer=True, nbins=6)  # layer numbers
-    ax.set_ylabel("fraction of values")
-    artists = HistogramArtists(lines, cbar, mappable, bins, [None], label_every)
-    update_layer_histograms(artists, arrays, range=range)
-    tidy_axes(ax)
-    return artists
+    if not draw:
+        return mappable, None
+    cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.05, aspect=25)
+    cbar.set_label("layer")
+    cbar.locator = MaxNLocator(integer=True, nbins=6)  # layer numbers
+    return mappable, cbar
 
 
 def default_histogram_range(arrays, *, current=None) -> tuple[float, float]:
@@ -205,6 +235,33 @@ def default_histogram_range(arrays, *, current=None) -> tuple[float, float]:
     return (0.0, hi) if nonneg else (-hi, hi)
 
 
+def default_magnitude_range(arrays, *, current=None) -> tuple[float, float]:
+    """Whole decades covering the magnitudes ``|value|`` of every layer: from the smallest
+    layer's 0.5% quantile (a few values nearer 0 do not stretch the axis) to the largest value,
+    kept at ``current`` while it covers them with at most two spare decades at either end
+    (:func:`~helpers.plotting.sticky_decades`)."""
+    lows, highs = [], []
+    for a in arrays:
+        m = finite_positive(np.abs(np.asarray(a, dtype=np.float64)))
+        if m.size:
+            lows.append(float(np.quantile(m, 0.005)))
+            highs.append(float(m.max()))
+    parts = [np.array([min(lows), max(highs)])] if lows else []
+    if current is None:
+        return decade_limits(*parts, pad=1.0, default=(1e-3, 10.0))
+    return sticky_decades(current, *parts, pad=1.0)
+
+
+def _magnitude_fractions(values, bins: int, lo: float, hi: float) -> np.ndarray:
+    """Fraction of all ``values`` whose ``|value|`` falls in each of ``bins`` log-equal bins."""
+    v = np.abs(np.asarray(values, dtype=np.float64)).ravel()
+    if v.size == 0:
+        return np.zeros(bins)
+    m = finite_positive(v)
+    counts, _ = np.histogram(np.log10(m), bins=bins, range=(np.log10(lo), np.log10(hi)))
+    return counts / v.size
+
+
 def update_layer_histograms(artists: HistogramArtists, arrays, *, range=None) -> None:
     """Show ``arrays`` (one per layer) in a :func:`plot_layer_histograms`, in place."""
     arrays = list(arrays)
@@ -215,20 +272,29 @@ def update_layer_histograms(artists: HistogramArtists, arrays, *, range=None) ->
         lines.extend(
             ax.plot([], [], linewidth=0.75 * linewidth())[0] for _ in np.arange(L - len(lines))
         )
+    auto = default_magnitude_range if artists.magnitude else default_histogram_range
     lo, hi = (
-        default_histogram_range(arrays, current=artists.range[0])
+        auto(arrays, current=artists.range[0])
         if range is None
         else (float(range[0]), float(range[1]))
     )
-    if not hi > lo:
-        raise ValueError(f"range must be (lo, hi) with lo < hi; got {(lo, hi)}")
+    if not hi > lo or (artists.magnitude and not lo > 0):
+        allowed = "0 < lo < hi (magnitudes)" if artists.magnitude else "lo < hi"
+        raise ValueError(f"range must be (lo, hi) with {allowed}; got {(lo, hi)}")
     artists.range[0] = (lo, hi)
-    edges = np.linspace(lo, hi, artists.bins + 1)
+    if artists.magnitude:
+        edges = np.logspace(np.log10(lo), np.log10(hi), artists.bins + 1)
+    else:
+        edges = np.linspace(lo, hi, artists.bins + 1)
     colors = layer_colors(max(L, 1))
     top = 0.0
     for i, line in enumerate(lines):
         if i < L:
-            h = histogram_fractions(arrays[i], bins=artists.bins, range=(lo, hi))
+            h = (
+                _magnitude_fractions(arrays[i], artists.bins, lo, hi)
+                if artists.magnitude
+                else histogram_fractions(arrays[i], bins=artists.bins, range=(lo, hi))
+            )
             top = max(top, float(h.max()) if h.size else 0.0)
             line.set_data(*step_outline(edges, h))
             line.set_color(colors[i])

@@ -167,6 +167,22 @@ def update_saturation(artists: SaturationArtists, Z, activation: str, *, range=N
     set_limits(ax, y=(0.0, sticky_top(ax.get_ylim()[1], top * 1.05)))
 
 
+def shade_saturated(ax, activation: str, z_range=(-8.0, 8.0)) -> list:
+    """Shade, in :func:`plot_saturation`'s grey, where ``activation`` saturates within
+    ``z_range`` (|z| > ``SATURATION_Z``; ``z <= 0`` for ReLU and leaky ReLU; nothing for linear).
+    Returns the shaded rectangles."""
+    activation = activations.check_activation(activation)
+    lo, hi = float(z_range[0]), float(z_range[1])
+    if not hi > lo:
+        raise ValueError(f"z_range must be (lo, hi) with lo < hi; got {z_range!r}")
+    t = activations.SATURATION_Z.get(activation)
+    spans = [(lo, -t), (t, hi)] if t is not None else []
+    if activation in ("relu", "leaky_relu"):
+        spans = [(lo, 0.0)]
+    return [ax.axvspan(a, b, color="0.55", alpha=0.25, linewidth=0, zorder=0)
+            for a, b in spans if b > a]  # fmt: skip
+
+
 def _show_span(rect, x: float, width: float) -> None:
     """Show an ``axvspan`` rectangle from ``x`` over ``width``, changing only what differs (so
     that an unchanged figure stays unchanged, see :func:`helpers.plotting.set_limits`)."""

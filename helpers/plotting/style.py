@@ -32,12 +32,16 @@ STYLE_ENV = "INITLAB_STYLE"
 switch; see :func:`use_style`)."""
 
 SIZES = {
-    "default": {"font": 10.0, "title": 11.0, "label": 10.0, "tick": 9.0, "legend": 9.0,
+    "default": {"font": 10.0, "title": 11.0, "label": 10.0, "tick": 10.0, "legend": 10.0,
                 "line": 1.6, "marker": 5.0, "figure": 1.0},
-    "lecture": {"font": 16.0, "title": 18.0, "label": 16.0, "tick": 14.0, "legend": 14.0,
+    "lecture": {"font": 16.0, "title": 18.0, "label": 16.0, "tick": 16.0, "legend": 15.0,
                 "line": 3.2, "marker": 9.0, "figure": 1.2},
 }  # fmt: skip
-"""Font sizes (points), line width, marker size and figure scale of each style."""
+"""Font sizes (points), line width, marker size and figure scale of each style. No text is
+smaller than 10 pt at a figure's stored size (:data:`MIN_FONT_SIZE`)."""
+
+MIN_FONT_SIZE = 10.0
+"""The smallest font size (points) of any text of a course figure, in the default style."""
 
 _FIGSIZE = (6.4, 4.0)
 _CYCLE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000"]

@@ -127,3 +127,69 @@ def update_unit_outputs(lines, model, X, *, layer: int = 1) -> np.ndarray:
     set_limits(ax, x=(t[0], t[-1]))
     fit_unit_axes(ax, A)
     return A
+
+
+MAP_CMAP = "PuOr_r"
+"""Colour map of the unit maps (:func:`plot_unit_maps`): diverging, white at the middle of the
+shared colour scale."""
+
+
+def unit_map_grid(X, *, resolution: int = 24, margin: float = 0.05):
+    """A ``resolution`` x ``resolution`` grid over the 2-D range of ``X`` (widened by ``margin``
+    of each side's length): what :func:`plot_unit_maps` shows each unit over.
+
+    Returns
+    -------
+    points : ndarray, shape (resolution ** 2, 2)
+        Row-major: ``points.reshape(resolution, resolution, 2)[i, j]`` is row ``i`` (y) and
+        column ``j`` (x).
+    extent : (x0, x1, y0, y1)
+        For ``imshow(..., extent=extent, origin="lower")``.
+    """
+    X = _validate.matrix(X, "X")
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns (a 2-D dataset); got shape {X.shape}")
+    resolution = _validate.positive_int(resolution, "resolution", minimum=2)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.maximum(hi - lo, 1e-12)
+    lo, hi = lo - pad, hi + pad
+    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    return np.column_stack([xx.ravel(), yy.ravel()]), (lo[0], hi[0], lo[1], hi[1])
+
+
+def plot_unit_maps(axes, maps, extent, *, vmin: float = 0.0, vmax: float = 1.0) -> list:
+    """One small image per hidden unit: the unit's output over the input plane, all on one
+    colour scale (``vmin``..``vmax``), each framed in the unit's colour (:func:`unit_color`).
+
+    Identical units give identical maps. ``axes`` holds one Axes per map; ``maps`` has shape
+    ``(k, resolution, resolution)`` (see :func:`unit_map_grid`). Returns the AxesImages; update
+    them with :func:`update_unit_maps`.
+    """
+    maps = _validate.numeric_array(maps, "maps")
+    if maps.ndim != 3 or maps.shape[0] != len(axes):
+        raise ValueError(f"maps must have shape (len(axes), r, r); got {maps.shape}")
+    images = []
+    for j, (ax, m) in enumerate(zip(axes, maps)):
+        images.append(ax.imshow(m, extent=extent, origin="lower", cmap=MAP_CMAP, vmin=vmin,
+                                vmax=vmax, interpolation="nearest", aspect="auto"))  # fmt: skip
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_edgecolor(unit_color(j))
+            spine.set_linewidth(2.0)
+    return images
+
+
+def update_unit_maps(images, maps, *, vmin: float, vmax: float) -> None:
+    """Show new ``maps`` (k, r, r) in a :func:`plot_unit_maps`, on the colour scale
+    ``vmin``..``vmax`` (changing only what differs)."""
+    maps = np.asarray(maps, dtype=np.float64)
+    if maps.shape[0] != len(images):
+        raise ValueError(f"maps has {maps.shape[0]} units but there are {len(images)} images")
+    for im, m in zip(images, maps):
+        im.set_data(m)
+        if tuple(im.get_clim()) != (vmin, vmax):
+            im.set_clim(vmin, vmax)

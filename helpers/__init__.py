@@ -6,7 +6,8 @@ its left in its own row)::
     data, activations, init                  datasets, activation functions, schemes
     mlp (_kernels, _structs, _targets)       the network: forward, backward, parameters
     dropout                                  inverted dropout through a fixed mask
-    theory, diagnostics                      what theory predicts, what a network measures
+    theory, meanfield, diagnostics           what theory predicts (meanfield: edge of chaos),
+                                             what a network measures
     guard, train, batched                    gradient descent (one run, or seeds stacked)
     lessons, checks                          the notebooks' experiments, exercise feedback
     plotting                                 artists from numbers (it never trains)

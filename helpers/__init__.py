@@ -3,7 +3,8 @@
 Modules (data flows one way: a module imports only from the rows above it, and from names to
 its left in its own row)::
 
-    data, activations, init                  datasets, activation functions, schemes
+    data, activations, init, lsuv            datasets, activation functions, schemes (LSUV:
+                                             duck-typed on a model, reached as init.lsuv)
     mlp (_kernels, _structs, _targets)       the network: forward, backward, parameters
     dropout                                  inverted dropout through a fixed mask
     theory, meanfield, diagnostics           what theory predicts (meanfield: edge of chaos),

@@ -9,7 +9,7 @@ its left in its own row)::
     dropout                                  inverted dropout through a fixed mask
     theory, meanfield, diagnostics           what theory predicts (meanfield: edge of chaos),
                                              what a network measures
-    guard, train, batched                    gradient descent (one run, or seeds stacked)
+    guard, train, batched, mup               gradient descent (one run, seeds stacked, muP)
     lessons, checks                          the notebooks' experiments, exercise feedback
     plotting                                 artists from numbers (it never trains)
     explorers (widgets)                      controls that re-run the numbers, update artists

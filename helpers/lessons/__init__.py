@@ -269,3 +269,42 @@ __all__ = [
     "sigmoid_scale_experiment",
     "train_without_biases",
 ]
+
+# notebook 09: signal propagation (the edge of chaos, dynamical isometry, LSUV, muP)
+from .signal_propagation import (  # noqa: E402
+    critical_line,
+    format_agreement,
+    format_critical_line,
+    measured_propagation,
+    propagation_agreement,
+)
+from .signal_training import (  # noqa: E402
+    critical_point,
+    format_isometry,
+    format_lsuv,
+    format_mup,
+    format_trainability,
+    isometry_table,
+    jacobian_spectrum,
+    lsuv_comparison,
+    mup_sweep,
+    trainability,
+)
+
+__all__ += [
+    "critical_line",
+    "format_agreement",
+    "format_critical_line",
+    "measured_propagation",
+    "propagation_agreement",
+    "critical_point",
+    "format_isometry",
+    "format_lsuv",
+    "format_mup",
+    "format_trainability",
+    "isometry_table",
+    "jacobian_spectrum",
+    "lsuv_comparison",
+    "mup_sweep",
+    "trainability",
+]

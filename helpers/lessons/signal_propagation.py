@@ -10,12 +10,28 @@ Part of :mod:`helpers.lessons`; see its docstring.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .. import _validate, meanfield
 from ..mlp import MLP
+
+
+def one_blas_thread(fn):
+    """Run ``fn`` with numpy's matrix products on one BLAS thread: these experiments multiply
+    small matrices, where extra threads gain little and, on a busy two-core machine, lose a
+    factor of ten."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1, user_api="blas"):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
 
 CRITICAL_BIAS_VARIANCES = (0.01, 0.05, 0.1, 0.3)
 """The ``sigma_b^2`` at which :func:`critical_line` reports the critical ``sigma_w^2``."""
@@ -74,6 +90,7 @@ def measured_propagation(activation, sigma_w, sigma_b, *, q0=1.0, c0=0.5, depth=
     return {"q": q, "c": c, "q_theory": q_th, "c_theory": c_th}
 
 
+@one_blas_thread
 def propagation_agreement(settings, *, depth=20, width=1000, seeds=(0, 1, 2)) -> list[dict]:
     """For each ``(label, activation, sigma_w^2, sigma_b^2)``: the largest relative error of the
     measured ``q`` and the largest absolute error of ``c`` against theory over the layers,

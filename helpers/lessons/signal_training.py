@@ -1,0 +1,222 @@
+"""Notebook 09: what the edge of chaos does to training; dynamical isometry; LSUV; muP.
+
+Part of :mod:`helpers.lessons`; see its docstring. Every experiment is scaled down to run in a
+few seconds (the notebook's budget is a minute): the sizes are in each function's docstring.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from .. import _validate, activations, meanfield, mup
+from .. import init as schemes
+from ..mlp import MLP
+from ..train import train
+from .deep import deep_data
+from .signal_propagation import one_blas_thread
+
+TRAIN_SIGMA_W2 = (0.6, 1.0, 1.4, 1.76, 2.5, 4.0, 8.0)
+TRAIN_DEPTHS = (4, 10, 20, 40)
+TRAIN_SIGMA_B2 = 0.05
+
+
+@one_blas_thread
+def trainability(sigma_w2=TRAIN_SIGMA_W2, depths=TRAIN_DEPTHS, *, sigma_b2=TRAIN_SIGMA_B2,
+                 width=32, n_train=128, epochs=50, lr=0.05, seed=0) -> dict:  # fmt: skip
+    """Training accuracy of tanh networks over (sigma_w^2, depth), with ``6 xi_c`` beside it.
+
+    Schoenholz et al. (2017, figure 5) trained MNIST networks of width 300 and depth up to 300
+    for thousands of steps; here: 128 digits (8x8, scikit-learn's), width 32, depths
+    ``depths``, ``epochs`` full-batch steps at learning rate ``lr``, one seed. Returns
+    ``accuracy`` (shape ``(len(depths), len(sigma_w2))``), ``six_xi_c`` (per sigma_w^2) and
+    the axes.
+    """
+    X, _, y, _, k = deep_data("digits", n_train=n_train, seed=0)
+    sb = math.sqrt(_validate.real(sigma_b2, "sigma_b2", minimum=0.0))
+    acc = np.empty((len(depths), len(sigma_w2)))
+    for i, L in enumerate(depths):
+        for j, w2 in enumerate(sigma_w2):
+            model = MLP([X.shape[1]] + [width] * L + [k], activation="tanh", output="softmax",
+                        init="lecun_normal", scale=math.sqrt(w2), bias="normal",
+                        bias_scale=sb, seed=seed)  # fmt: skip
+            h = train(model, X, y, epochs=epochs, lr=lr, record_layers=False)
+            acc[i, j] = h.final_accuracy
+    xi = [meanfield.depth_scales("tanh", math.sqrt(w2), sb).xi_c for w2 in sigma_w2]
+    return {"sigma_w2": tuple(sigma_w2), "depths": tuple(depths), "accuracy": acc,
+            "six_xi_c": 6.0 * np.array(xi), "sigma_b2": sigma_b2, "chance": 1.0 / k}  # fmt: skip
+
+
+def format_trainability(r: dict) -> str:
+    head = "depth \\ sigma_w^2 " + "".join(f"{w:>7g}" for w in r["sigma_w2"])
+    rows = [head]
+    for L, a in zip(r["depths"], r["accuracy"]):
+        rows.append(f"{L:>17} " + "".join(f"{v:>7.0%}" for v in a))
+    rows.append(f"{'6 xi_c':>17} " + "".join(
+        f"{'inf' if math.isinf(v) else f'{v:.0f}':>7}" for v in r["six_xi_c"]))  # fmt: skip
+    return "\n".join(rows)
+
+
+def jacobian_spectrum(activation: str, weights: str, depth: int, *, width: int = 200,
+                      sigma_b2: float = 1e-5, seed: int = 0) -> np.ndarray:  # fmt: skip
+    """Singular values of the input-output Jacobian ``d h_L / d x`` of a ``depth``-layer net.
+
+    Square layers of ``width`` units at the critical point: ``linear`` at ``sigma_w = 1``,
+    ``sigma_b = 0``; ``tanh`` at ``sigma_b^2 = sigma_b2`` and the ``sigma_w`` with
+    ``chi1 = 1`` (:func:`meanfield.critical_sigma_w`). ``weights``: ``"gaussian"`` (N(0,
+    sigma_w^2 / width)) or ``"orthogonal"`` (``sigma_w`` times a random orthogonal matrix). The
+    input has the fixed-point length ``q*``. Pennington et al. (2017) used width 1000.
+    """
+    weights = _validate.choice(weights, ("gaussian", "orthogonal"), "weights")
+    depth = _validate.positive_int(depth, "depth")
+    mats = jacobian_factors(activation, weights, depth, width=width, sigma_b2=sigma_b2, seed=seed)
+    J = mats[0]
+    for M in mats[1:]:
+        J = J @ M
+    return np.linalg.svd(J, compute_uv=False)
+
+
+@functools.lru_cache(maxsize=32)
+def critical_point(activation: str, sigma_b2: float) -> tuple[float, float]:
+    """``(sigma_w, sigma_b)`` on the critical line: ``(1, 0)`` for linear units, else
+    :func:`meanfield.critical_sigma_w` at ``sigma_b = sqrt(sigma_b2)`` (kept: a bisection)."""
+    if activation == "linear":
+        return 1.0, 0.0
+    sb = math.sqrt(sigma_b2)
+    return meanfield.critical_sigma_w(activation, sb), sb
+
+
+def jacobian_factors(activation, weights, depth, *, width=200, sigma_b2=1e-5, seed=0):
+    """The factors ``W_l D_l`` (row convention: ``h_l = x_{l-1} W_l + b_l``, ``x_l = f(h_l)``,
+    ``D_l = diag(f'(h_l))``) whose product ``W_1 D_1 ... W_L D_L`` is ``d x_L / d x_0``
+    (Pennington et al. 2017). ``x_0`` is drawn so that ``h_1`` has the fixed-point length."""
+    sw, sb = critical_point(activation, sigma_b2)
+    rng = np.random.default_rng(seed)
+    scheme = "orthogonal" if weights == "orthogonal" else "normal"
+    scale = sw if weights == "orthogonal" else sw / math.sqrt(width)
+    q = meanfield.q_star(activation, sw, sb)
+    x = rng.normal(size=width)
+    x *= math.sqrt(max(q - sb * sb, 0.0) / sw**2 * width) / np.linalg.norm(x)
+    mats = []
+    for _ in range(depth):
+        W = schemes.initialize(scheme, width, width, scale=scale, rng=rng)
+        b = rng.normal(0.0, sb, size=width) if sb > 0 else np.zeros(width)
+        h = x @ W + b
+        mats.append(W * activations.derivative(activation, h)[None, :])  # W_l D_l
+        x = activations.activate(activation, h)
+    return mats
+
+
+@one_blas_thread
+def isometry_table(depths=(1, 10, 100), *, width=200, seed=0) -> list[dict]:
+    """For linear and tanh, Gaussian and orthogonal weights at criticality, per depth: the
+    largest singular value of the Jacobian, its 5%, 50% and 95% quantiles (the smallest ones
+    of a deep Gaussian product fall below float64's resolution of the product: not shown)."""
+    rows = []
+    for act in ("linear", "tanh"):
+        for w in ("gaussian", "orthogonal"):
+            for L in depths:
+                s = jacobian_spectrum(act, w, L, width=width, seed=seed)
+                p5, p50, p95 = np.quantile(s, [0.05, 0.5, 0.95])
+                rows.append({"activation": act, "weights": w, "depth": L, "max": float(s.max()),
+                             "p5": float(p5), "p50": float(p50), "p95": float(p95)})  # fmt: skip
+    return rows
+
+
+def format_isometry(rows) -> str:
+    out = [f"{'net':<20}{'depth':>6}{'s_max':>9}{'5%':>10}{'median':>10}{'95%':>9}"]
+    for r in rows:
+        name = f"{r['activation']}, {r['weights']}"
+        out.append(f"{name:<20}{r['depth']:>6}{r['max']:>9.3g}{r['p5']:>10.2e}"
+                   f"{r['p50']:>10.3g}{r['p95']:>9.3g}")  # fmt: skip
+    return "\n".join(out)
+
+
+LSUV_STARTS = ("he_normal", "xavier_normal", "lsuv")
+
+
+@one_blas_thread
+def lsuv_comparison(activation: str = "relu", *, depth: int = 30, width: int = 32, seeds=(0, 1, 2),
+                    epochs: int = 60, lr: float = 0.03, n_train: int = 128) -> dict:  # fmt: skip
+    """He, Xavier and LSUV on notebook 07's deep plain network (``depth`` hidden layers of
+    ``width``, 128 digits, full-batch gradient descent at ``lr`` for ``epochs``).
+
+    Per start (:data:`LSUV_STARTS`; ``lsuv`` is :func:`helpers.init.lsuv` on the training
+    batch): ``signal`` (std of the last hidden layer's pre-activations at the start),
+    ``final_loss`` and ``test`` accuracy, each ``(median, min, max)`` over ``seeds``, and
+    ``lsuv_steps`` (the most rescalings any layer needed)."""
+    X, X_test, y, y_test, k = deep_data("digits", n_train=n_train, seed=0)
+    sizes = [X.shape[1]] + [width] * depth + [k]
+    out = {"depth": depth, "width": width, "activation": activation, "epochs": epochs}
+    steps = 0
+    for start in LSUV_STARTS:
+        sig, loss, test = [], [], []
+        for s in seeds:
+            init = "orthogonal" if start == "lsuv" else start
+            model = MLP(sizes, activation=activation, output="softmax", init=init, seed=s)
+            if start == "lsuv":
+                record = schemes.lsuv(model, X, seed=s)
+                steps = max(steps, max(r.iterations for r in record))
+            _, cache = model.forward(X)
+            sig.append(float(np.std(cache.pre[depth])))
+            h = train(model, X, y, epochs=epochs, lr=lr, record_layers=False)
+            loss.append(h.final_loss)
+            test.append(model.accuracy(X_test, y_test))
+        out[start] = {"signal": _spread(sig), "final_loss": _spread(loss), "test": _spread(test)}
+    out["lsuv_steps"] = steps
+    return out
+
+
+def _spread(v):
+    v = np.asarray(v, dtype=float)
+    return float(np.median(v)), float(v.min()), float(v.max())
+
+
+def format_lsuv(r: dict) -> str:
+    rows = [f"{r['activation']}, {r['depth']} hidden layers of {r['width']}, {r['epochs']} epochs "
+            f"(median [min-max] over seeds)",
+            f"{'start':<15}{'signal std':>22}{'final loss':>24}{'test accuracy':>22}"]  # fmt: skip
+    for start in LSUV_STARTS:
+        s, f, t = (r[start][k] for k in ("signal", "final_loss", "test"))
+        rows.append(f"{start:<15}{s[0]:>9.2g} [{s[1]:.2g}-{s[2]:.2g}]"
+                    f"{f[0]:>11.3f} [{f[1]:.3f}-{f[2]:.3f}]"
+                    f"{t[0]:>10.0%} [{t[1]:.0%}-{t[2]:.0%}]")  # fmt: skip
+    return "\n".join(rows)
+
+
+MUP_WIDTHS = (32, 64, 128, 256, 512)
+MUP_LRS = tuple(0.125 * 2.0**i for i in range(7))
+
+
+@one_blas_thread
+def mup_sweep(widths=MUP_WIDTHS, lrs=MUP_LRS, *, steps: int = 20, seeds=(0,),
+              base_width: int = 32, n_train: int = 128) -> dict:  # fmt: skip
+    """Final training loss over (width, learning rate) in the standard parametrisation and in
+    muP (:mod:`helpers.mup`): a ReLU MLP with two hidden layers on 128 digits, ``steps``
+    full-batch steps, median over ``seeds``; a diverged run counts as ``inf``. Returns per
+    parametrisation ``loss`` (shape ``(len(widths), len(lrs))``) and ``best_lr`` per width."""
+    X, _, y, _, _ = deep_data("digits", n_train=n_train, seed=0)
+    out = {"widths": tuple(widths), "lrs": tuple(lrs), "steps": steps}
+    for p in mup.PARAMETRIZATIONS:
+        loss = np.empty((len(widths), len(lrs)))
+        for i, w in enumerate(widths):
+            for j, lr in enumerate(lrs):
+                runs = []
+                for s in seeds:
+                    model, wm, bm = mup.build(w, parametrization=p, base_width=base_width, seed=s)
+                    runs.append(mup.train_sgd(model, X, y, lr=lr, steps=steps, w_mult=wm,
+                                              b_mult=bm).final_loss)  # fmt: skip
+                loss[i, j] = float(np.median(runs))
+        best = [float(lrs[int(np.argmin(row))]) for row in loss]
+        out[p] = {"loss": loss, "best_lr": best}
+    return out
+
+
+def format_mup(r: dict) -> str:
+    rows = [f"best learning rate ({r['steps']} steps; grid {r['lrs'][0]:g}..{r['lrs'][-1]:g})",
+            f"{'width':>6}{'standard':>10}{'muP':>8}"]  # fmt: skip
+    for w, a, b in zip(r["widths"], r["standard"]["best_lr"], r["mup"]["best_lr"]):
+        rows.append(f"{w:>6}{a:>10g}{b:>8g}")
+    return "\n".join(rows)

@@ -125,7 +125,7 @@ def q_star(activation: str, sigma_w: float, sigma_b: float, *, q0: float = 1.0) 
     E[f'^2]``), solved in closed form: ``sigma_b^2 / (1 - k sigma_w^2)`` below ``k sigma_w^2 =
     1``, ``inf`` above (or at it with ``sigma_b > 0``), and ``q0`` itself at ``k sigma_w^2 = 1,
     sigma_b = 0`` (He's ReLU point: every length is kept). Otherwise the map is iterated
-    to a relative change below 1e-13.
+    to a relative change below 1e-13 (Newton steps where they help, plain iteration where not).
     """
     activation, sigma_w, sigma_b = _check(activation, sigma_w, sigma_b)
     q = _validate.real(q0, "q0", minimum=0.0)
@@ -137,10 +137,14 @@ def q_star(activation: str, sigma_w: float, sigma_b: float, *, q0: float = 1.0) 
     slope0 = sigma_w * float(activations.derivative(activation, 0.0))
     if sigma_b == 0.0 and float(activations.activate(activation, 0.0)) == 0.0 and slope0 <= 1.0:
         return 0.0  # E[f(sqrt(q) z)^2] < f'(0)^2 q for tanh-like f: the map shrinks every q > 0
-    for _ in range(_MAX_ITER):
+    for _ in range(_MAX_ITER):  # Newton's method on F(q) - q, safeguarded by plain iteration
         new = _length(activation, q, sigma_w, sigma_b)
         if abs(new - q) <= _TOL * max(new, 1e-300):
             return new
+        slope = _chi_q(activation, q, sigma_w) if q > 0 else 0.0
+        step = q + (new - q) / (1.0 - slope) if slope < 1.0 else new
+        if step > 0 and abs(_length(activation, step, sigma_w, sigma_b) - step) < abs(new - q):
+            new = step
         q = new
     return q
 
@@ -260,11 +264,13 @@ def _xi(chi: float) -> float:
     return 0.0 if chi <= 0.0 else -1.0 / math.log(chi)
 
 
-def depth_scales(activation: str, sigma_w: float, sigma_b: float) -> DepthScales:
-    """``xi_q`` and ``xi_c`` (in layers), with the fixed points and slopes they come from."""
+def depth_scales(activation: str, sigma_w: float, sigma_b: float, *,
+                 coarse: bool = False) -> DepthScales:  # fmt: skip
+    """``xi_q`` and ``xi_c`` (in layers), with the fixed points and slopes they come from
+    (``coarse``: the correlation integrals with :data:`MAP_NODES` nodes, to 1e-4)."""
     activation, sigma_w, sigma_b = _check(activation, sigma_w, sigma_b)
     q = q_star(activation, sigma_w, sigma_b)
-    c, chi_c = _c_star(activation, q, sigma_w, sigma_b)
+    c, chi_c = _c_star(activation, q, sigma_w, sigma_b, _COARSE if coarse else _FINE)
     chi_q = _chi_q(activation, q, sigma_w)
     return DepthScales(_xi(chi_q), _xi(chi_c), q, c, chi_q, chi_c)
 
@@ -278,6 +284,8 @@ def critical_sigma_w(activation: str, sigma_b: float) -> float:
     """
     activation = activations.check_activation(activation)
     sigma_b = _validate.real(sigma_b, "sigma_b", minimum=0.0)
+    if activation in _PIECEWISE:  # chi1 = k sigma_w^2 whatever q*: 1 / sqrt(k) exactly
+        return 1.0 / gaussian_moments(activation, 1.0)[2]
     lo, hi = 0.0, 1.0
     while chi1(activation, hi, sigma_b) < 1.0:
         lo, hi = hi, 2.0 * hi
@@ -289,10 +297,13 @@ def critical_sigma_w(activation: str, sigma_b: float) -> float:
     return 0.5 * (lo + hi)
 
 
-def propagate(activation, sigma_w, sigma_b, *, q0: float, c0: float, depth: int):
+def propagate(activation, sigma_w, sigma_b, *, q0: float, c0: float, depth: int,
+              coarse: bool = False):  # fmt: skip
     """Length and correlation of two inputs of length ``q0`` (``sum(x^2) / n_in``) and
     correlation ``c0`` after each of ``depth`` layers: arrays ``q, c`` of shape ``(depth + 1,)``
-    (index 0 is the input; index l the pre-activations of layer l)."""
+    (index 0 is the input; index l the pre-activations of layer l). ``coarse``: the correlation
+    integrals with :data:`MAP_NODES` nodes (1e-4, for a picture redrawn on every slider move)."""
+    rule = _COARSE if coarse else _FINE
     activation, sigma_w, sigma_b = _check(activation, sigma_w, sigma_b)
     depth = _validate.positive_int(depth, "depth", minimum=0)
     q = np.empty(depth + 1)
@@ -305,7 +316,7 @@ def propagate(activation, sigma_w, sigma_b, *, q0: float, c0: float, depth: int)
     q[1:2] = sigma_w**2 * q[0] + sigma_b**2
     c[1:2] = (sigma_w**2 * q[0] * c[0] + sigma_b**2) / q[1] if depth and q[1] > 0 else c[0]
     for l in range(1, depth):
-        c[l + 1] = min(_c_step(activation, q[l], c[l], sigma_w, sigma_b)[0], 1.0)
+        c[l + 1] = min(_c_step(activation, q[l], c[l], sigma_w, sigma_b, rule)[0], 1.0)
         q[l + 1] = _length(activation, q[l], sigma_w, sigma_b)
     return q, c
 

@@ -15,7 +15,9 @@ multiplier          1                   1                1 / fan_in
 SGD learning rate   eta * fan_out       eta              eta * fan_in
 ==================  ==================  ===============  ===================
 
-Here the width factors are taken relative to a base width ``n0`` (``r = n / n0``), so that at
+The constants are free in table 3 (only the scaling with width is fixed): ``gain`` is He's
+``sqrt(2)`` for ReLU units, 1 otherwise. Here the width factors are taken relative to a base
+width ``n0`` (``r = n / n0``), so that at
 ``n = n0`` muP *is* the standard parametrisation (every variance ``gain^2 / fan_in``, every
 learning rate ``eta``, no multiplier) and the two differ only as the width moves away from it.
 The output multiplier is folded into the stored weights (the network computes with
@@ -25,8 +27,9 @@ holds:
 - first layer ``W_1`` and the hidden biases: variance ``gain^2 / fan_in``, learning rate
   ``eta * r``;
 - hidden weights: variance ``gain^2 / fan_in``, learning rate ``eta``;
-- output weights: variance ``1 / (fan_in * r)``, learning rate ``eta / r`` (``W`` of variance
-  ``1 / fan_in`` with multiplier ``1 / r`` and rate ``eta * r``: ``dW_eff = dW / r^2``);
+- output weights: variance ``gain^2 / (fan_in * r)``, learning rate ``eta / r`` (``W`` of
+  variance ``gain^2 / fan_in`` with multiplier ``1 / r`` and rate ``eta * r``: the step of
+  ``W_eff`` is ``(1 / r) * eta r * dL/dW`` and ``dL/dW = dL/dW_eff / r``, so ``eta / r`` in all);
   output bias: learning rate ``eta`` (its fan_out, the number of classes, does not grow).
 
 Training is full-batch gradient descent through MLP's public ``forward`` and ``backward``; each
@@ -73,14 +76,10 @@ def build(width: int, *, parametrization: str = "mup", base_width: int = 32, n_i
     if parametrization == "standard":
         return model, [1.0] * L, [1.0] * L
     r = width / base_width
-    model.weights[-1] *= math.sqrt(1.0 / r) / _gain(init)  # variance 1 / (fan_in * r)
+    model.weights[-1] *= math.sqrt(1.0 / r)  # variance gain^2 / (fan_in * r)
     w_mult = [r] + [1.0] * (L - 2) + [1.0 / r]
     b_mult = [r] * (L - 1) + [1.0]
     return model, w_mult, b_mult
-
-
-def _gain(init: str) -> float:
-    return math.sqrt(2.0) if init == "he_normal" else 1.0
 
 
 def train_sgd(model, X, y, *, lr: float, steps: int, w_mult, b_mult) -> Run:

@@ -58,7 +58,7 @@ def check_trainable_depth(trainable_depth) -> bool:
             elif abs(got - 6 * ds.xi_q) < 0.01 * 6 * ds.xi_q:
                 hint = " That is 6 xi_q: the depth scale of the correlations, xi_c, sets it."
             print(f"trainable_depth({w2}, {b2}) = {got:.4g}; expected 6 xi_c = {truth:.4g} "
-                  f"(depth_scales(...).xi_c; mind that sigma_w = sqrt(sigma_w2)).{hint}")  # fmt: skip
+                  f"(depth_scales(...).xi_c; sigma_w = sqrt(sigma_w2)).{hint}")  # fmt: skip
             return False
     print("Right: 6 xi_c, from theory.depth_scales. Near the critical line it grows without "
           "bound; far from it only shallow networks are trainable.")  # fmt: skip

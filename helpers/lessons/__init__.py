@@ -272,10 +272,13 @@ __all__ = [
 
 # notebook 09: signal propagation (the edge of chaos, dynamical isometry, LSUV, muP)
 from .signal_propagation import (  # noqa: E402
+    PROPAGATION_SETTINGS,
+    correlation_curves,
     critical_line,
     format_agreement,
     format_critical_line,
     measured_propagation,
+    phase_grid,
     propagation_agreement,
 )
 from .signal_training import (  # noqa: E402
@@ -292,6 +295,9 @@ from .signal_training import (  # noqa: E402
 )
 
 __all__ += [
+    "PROPAGATION_SETTINGS",
+    "correlation_curves",
+    "phase_grid",
     "critical_line",
     "format_agreement",
     "format_critical_line",

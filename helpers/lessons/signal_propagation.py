@@ -91,12 +91,12 @@ def measured_propagation(activation, sigma_w, sigma_b, *, q0=1.0, c0=0.5, depth=
 
 
 @one_blas_thread
-def propagation_agreement(settings, *, depth=20, width=1000, seeds=(0, 1, 2)) -> list[dict]:
+def propagation_agreement(settings=None, *, depth=20, width=1000, seeds=(0, 1, 2)) -> list[dict]:
     """For each ``(label, activation, sigma_w^2, sigma_b^2)``: the largest relative error of the
     measured ``q`` and the largest absolute error of ``c`` against theory over the layers,
     median and range over ``seeds``; plus ``xi_c`` of the setting."""
     rows = []
-    for label, act, w2, b2 in settings:
+    for label, act, w2, b2 in PROPAGATION_SETTINGS if settings is None else settings:
         sw, sb = math.sqrt(w2), math.sqrt(b2)
         dq, dc = [], []
         for s in seeds:
@@ -121,3 +121,32 @@ def format_agreement(rows) -> str:
         out.append(f"{r['label']:<26}{xi:>8}  {q[0]:.3f} ({q[1]:.3f}-{q[2]:.3f})"
                    f"    {c[0]:.3f} ({c[1]:.3f}-{c[2]:.3f})")  # fmt: skip
     return "\n".join(out)
+
+
+PROPAGATION_SETTINGS = (
+    ("tanh, ordered 1.2 / 0.05", "tanh", 1.2, 0.05),
+    ("tanh, critical 1.76 / 0.05", "tanh", 1.76, 0.05),
+    ("tanh, chaotic 3.0 / 0.05", "tanh", 3.0, 0.05),
+)
+"""``(label, activation, sigma_w^2, sigma_b^2)`` of notebook 09's section 2."""
+
+
+@one_blas_thread
+def correlation_curves(settings=PROPAGATION_SETTINGS, *, depth=20, width=1000, seed=0):
+    """Per setting: ``(label, measured c, theory c)`` of :func:`measured_propagation`."""
+    out = []
+    for label, act, w2, b2 in settings:
+        m = measured_propagation(act, math.sqrt(w2), math.sqrt(b2), depth=depth, width=width,
+                                 seed=seed)  # fmt: skip
+        out.append((label, m["c"], m["c_theory"]))
+    return out
+
+
+def phase_grid(activation: str = "tanh", *, n_w: int = 36, n_b: int = 16):
+    """The phase diagram's numbers: ``sigma_w2`` (0.5..4), ``sigma_b2`` (0..0.3), ``xi_c``
+    (:func:`meanfield.xi_c_map`) and the critical ``sigma_w^2`` per ``sigma_b^2``."""
+    w2 = np.linspace(0.5, 4.0, n_w)
+    b2 = np.linspace(0.0, 0.3, n_b)
+    xi = meanfield.xi_c_map(activation, w2, b2)
+    crit = np.array([meanfield.critical_sigma_w(activation, math.sqrt(v)) ** 2 for v in b2])
+    return {"sigma_w2": w2, "sigma_b2": b2, "xi_c": xi, "critical_w2": crit}

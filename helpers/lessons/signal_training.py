@@ -80,10 +80,11 @@ def jacobian_spectrum(activation: str, weights: str, depth: int, *, width: int =
 
 @functools.lru_cache(maxsize=32)
 def critical_point(activation: str, sigma_b2: float) -> tuple[float, float]:
-    """``(sigma_w, sigma_b)`` on the critical line: ``(1, 0)`` for linear units, else
-    :func:`meanfield.critical_sigma_w` at ``sigma_b = sqrt(sigma_b2)`` (kept: a bisection)."""
-    if activation == "linear":
-        return 1.0, 0.0
+    """``(sigma_w, sigma_b)`` on the critical line: for linear and ReLU-like units zero biases
+    and their critical ``sigma_w`` (1 and He's sqrt(2)), else :func:`meanfield.critical_sigma_w`
+    at ``sigma_b = sqrt(sigma_b2)`` (kept: a bisection)."""
+    if activation in ("linear", "relu", "leaky_relu"):
+        return meanfield.critical_sigma_w(activation, 0.0), 0.0
     sb = math.sqrt(sigma_b2)
     return meanfield.critical_sigma_w(activation, sb), sb
 
@@ -96,7 +97,7 @@ def jacobian_factors(activation, weights, depth, *, width=200, sigma_b2=1e-5, se
     rng = np.random.default_rng(seed)
     scheme = "orthogonal" if weights == "orthogonal" else "normal"
     scale = sw if weights == "orthogonal" else sw / math.sqrt(width)
-    q = meanfield.q_star(activation, sw, sb)
+    q = meanfield.q_star(activation, sw, sb)  # ReLU at its critical point keeps q0 = 1
     x = rng.normal(size=width)
     x *= math.sqrt(max(q - sb * sb, 0.0) / sw**2 * width) / np.linalg.norm(x)
     mats = []
@@ -183,6 +184,7 @@ def format_lsuv(r: dict) -> str:
         rows.append(f"{start:<15}{s[0]:>9.2g} [{s[1]:.2g}-{s[2]:.2g}]"
                     f"{f[0]:>11.3f} [{f[1]:.3f}-{f[2]:.3f}]"
                     f"{t[0]:>10.0%} [{t[1]:.0%}-{t[2]:.0%}]")  # fmt: skip
+    rows.append(f"LSUV rescaled each layer at most {r['lsuv_steps']} time(s)")
     return "\n".join(rows)
 
 
@@ -214,9 +216,14 @@ def mup_sweep(widths=MUP_WIDTHS, lrs=MUP_LRS, *, steps: int = 20, seeds=(0,),
     return out
 
 
-def format_mup(r: dict) -> str:
-    rows = [f"best learning rate ({r['steps']} steps; grid {r['lrs'][0]:g}..{r['lrs'][-1]:g})",
-            f"{'width':>6}{'standard':>10}{'muP':>8}"]  # fmt: skip
-    for w, a, b in zip(r["widths"], r["standard"]["best_lr"], r["mup"]["best_lr"]):
-        rows.append(f"{w:>6}{a:>10g}{b:>8g}")
+def format_mup(r: dict, *, at_lr: float = 0.25) -> str:
+    """Best learning rate per width, and the final loss at the learning rate ``at_lr``."""
+    j = r["lrs"].index(at_lr)
+    rows = [f"{r['steps']} steps; learning-rate grid {r['lrs'][0]:g}..{r['lrs'][-1]:g} (x2)",
+            f"{'':>6}{'best learning rate':^20}{f'loss at lr {at_lr:g}':^20}",
+            f"{'width':>6}{'standard':>10}{'muP':>8}{'standard':>12}{'muP':>8}"]  # fmt: skip
+    sp, mu = r["standard"], r["mup"]
+    for i, w in enumerate(r["widths"]):
+        rows.append(f"{w:>6}{sp['best_lr'][i]:>10g}{mu['best_lr'][i]:>8g}"
+                    f"{sp['loss'][i, j]:>12.3f}{mu['loss'][i, j]:>8.3f}")  # fmt: skip
     return "\n".join(rows)

@@ -84,6 +84,7 @@ from .phase import (
     plot_trainability,
     update_correlation_depth,
     update_phase_marker,
+    update_spectrum,
 )
 from .ranges import (
     decade_limits,

@@ -51,7 +51,6 @@ def update_correlation_depth(artists, c_measured, c_theory) -> None:
     layers = np.arange(len(c_theory))
     artists["theory"].set_data(layers, c_theory)
     artists["measured"].set_data(layers, c_measured)
-    artists["theory"].axes.set_xlim(-0.5, len(c_theory) - 0.5)
 
 
 def plot_trainability(ax, result: dict):
@@ -78,7 +77,7 @@ def plot_spectrum(ax, values, *, label: str, color=None, bins=None):
     """Histogram (as a step outline) of singular values on a log axis."""
     v = np.asarray(values, dtype=float)
     v = v[v > 0]
-    bins = np.logspace(-4, 1.5, 56) if bins is None else bins
+    bins = SPECTRUM_BINS if bins is None else bins
     counts, edges = np.histogram(np.clip(v, bins[0], bins[-1]), bins=bins)
     (line,) = ax.step(edges[:-1], counts / max(len(v), 1), where="post", label=label, color=color)
     ax.set_xscale("log")
@@ -102,3 +101,14 @@ def plot_lr_sweep(ax, lrs, losses, widths, *, title: str):
     ax.legend(fontsize=8)
     tidy_axes(ax)
     return lines
+
+
+SPECTRUM_BINS = np.logspace(-4, 1.5, 56)
+"""Bins of :func:`plot_spectrum` (singular values below 1e-4 are counted in the first)."""
+
+
+def update_spectrum(line, values, bins=SPECTRUM_BINS) -> None:
+    """New singular values for a line of :func:`plot_spectrum`."""
+    v = np.asarray(values, dtype=float)
+    counts, _ = np.histogram(np.clip(v, bins[0], bins[-1]), bins=bins)
+    line.set_data(bins[:-1], counts / max(len(v), 1))

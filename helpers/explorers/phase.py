@@ -3,7 +3,6 @@ of two inputs through a real network against the mean-field theory."""
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -18,12 +17,6 @@ WIDTH, DEPTH = 200, 20
 """The measured network: ``DEPTH`` layers of ``WIDTH`` units (tanh)."""
 BIAS_VARIANCES = tuple(round(0.02 * k, 2) for k in range(16))
 """The ``sigma_b^2`` the bias slider offers (0 to 0.3, the heat map's range)."""
-
-
-@functools.lru_cache(maxsize=2)
-def _grid(activation: str):
-    """The heat map, computed once per process (about a second)."""
-    return sp.phase_grid(activation)
 
 
 class PhaseExplorer(Explorer):
@@ -46,7 +39,7 @@ class PhaseExplorer(Explorer):
 
     def build(self, fig):
         self.ax_map, self.ax_c = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
-        g = _grid("tanh")
+        g = sp.phase_grid("tanh")  # computed once per process
         self.map = plotting.plot_phase(self.ax_map, g["sigma_w2"], g["sigma_b2"], g["xi_c"],
                                        g["critical_w2"])  # fmt: skip
         self.ax_map.set_xlim(g["sigma_w2"][0], g["sigma_w2"][-1])

@@ -142,11 +142,16 @@ def correlation_curves(settings=PROPAGATION_SETTINGS, *, depth=20, width=1000, s
     return out
 
 
+@functools.lru_cache(maxsize=4)
 def phase_grid(activation: str = "tanh", *, n_w: int = 36, n_b: int = 16):
     """The phase diagram's numbers: ``sigma_w2`` (0.5..4), ``sigma_b2`` (0..0.3), ``xi_c``
-    (:func:`meanfield.xi_c_map`) and the critical ``sigma_w^2`` per ``sigma_b^2``."""
+    (:func:`meanfield.xi_c_map`) and the critical ``sigma_w^2`` per ``sigma_b^2``. Kept after
+    the first call (about a second) for the notebook's figure and the phase explorer alike:
+    the arrays are read-only."""
     w2 = np.linspace(0.5, 4.0, n_w)
     b2 = np.linspace(0.0, 0.3, n_b)
     xi = meanfield.xi_c_map(activation, w2, b2)
     crit = np.array([meanfield.critical_sigma_w(activation, math.sqrt(v)) ** 2 for v in b2])
+    for a in (w2, b2, xi, crit):
+        a.flags.writeable = False
     return {"sigma_w2": w2, "sigma_b2": b2, "xi_c": xi, "critical_w2": crit}

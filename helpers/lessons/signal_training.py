@@ -59,6 +59,7 @@ def format_trainability(r: dict) -> str:
     return "\n".join(rows)
 
 
+@one_blas_thread
 def jacobian_spectrum(activation: str, weights: str, depth: int, *, width: int = 200,
                       sigma_b2: float = 1e-5, seed: int = 0) -> np.ndarray:  # fmt: skip
     """Singular values of the input-output Jacobian ``d h_L / d x`` of a ``depth``-layer net.
@@ -126,12 +127,22 @@ def isometry_table(depths=(1, 10, 100), *, width=200, seed=0) -> list[dict]:
     return rows
 
 
+FLOOR = 1e-12
+"""Singular values below this are shown as ``< 1e-12``: a product of 100 Gaussian matrices
+has many, and their digits are rounding error of the product (they change with the order of
+the floating-point sums)."""
+
+
+def _sv(v: float, spec: str) -> str:
+    return "< 1e-12" if v < FLOOR else format(v, spec)
+
+
 def format_isometry(rows) -> str:
     out = [f"{'net':<20}{'depth':>6}{'s_max':>9}{'5%':>10}{'median':>10}{'95%':>9}"]
     for r in rows:
         name = f"{r['activation']}, {r['weights']}"
-        out.append(f"{name:<20}{r['depth']:>6}{r['max']:>9.3g}{r['p5']:>10.2e}"
-                   f"{r['p50']:>10.3g}{r['p95']:>9.3g}")  # fmt: skip
+        out.append(f"{name:<20}{r['depth']:>6}{_sv(r['max'], '.3g'):>9}{_sv(r['p5'], '.2e'):>10}"
+                   f"{_sv(r['p50'], '.3g'):>10}{_sv(r['p95'], '.3g'):>9}")  # fmt: skip
     return "\n".join(out)
 
 

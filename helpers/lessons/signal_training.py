@@ -90,25 +90,49 @@ def critical_point(activation: str, sigma_b2: float) -> tuple[float, float]:
     return meanfield.critical_sigma_w(activation, sb), sb
 
 
+def jacobian_draws(weights: str, depth: int, *, width: int = 200, seed: int = 0,
+                   biases: bool = True):  # fmt: skip
+    """The random numbers of :func:`jacobian_factors`, at unit scale: the input's direction
+    ``x`` (norm ``sqrt(width)``), ``depth`` weight matrices (orthogonal, or N(0, 1/width)) and,
+    if ``biases``, ``depth`` bias vectors N(0, 1). Every scale multiplies these."""
+    weights = _validate.choice(weights, ("gaussian", "orthogonal"), "weights")
+    rng = np.random.default_rng(seed)
+    scheme = "orthogonal" if weights == "orthogonal" else "normal"
+    scale = 1.0 if weights == "orthogonal" else 1.0 / math.sqrt(width)
+    x = rng.normal(size=width)
+    x *= math.sqrt(width) / np.linalg.norm(x)
+    mats, bs = [], []
+    for _ in range(depth):
+        mats.append(schemes.initialize(scheme, width, width, scale=scale, rng=rng))
+        bs.append(rng.normal(size=width) if biases else np.zeros(width))
+    return x, mats, bs
+
+
+def factors_from(activation: str, draws, sigma_w: float, sigma_b: float, q: float, depth: int):
+    """The Jacobian's factors ``W_l D_l`` for the first ``depth`` layers of ``draws``
+    (:func:`jacobian_draws`) at ``sigma_w``, ``sigma_b``, with the input scaled so that ``h_1``
+    has length ``q``."""
+    x0, mats, bs = draws
+    x = x0 * math.sqrt(max(q - sigma_b**2, 0.0)) / max(sigma_w, 1e-300)
+    out = []
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for W0, b0 in zip(mats[:depth], bs[:depth]):
+            W = sigma_w * W0
+            h = x @ W + sigma_b * b0
+            out.append(W * activations.derivative(activation, h)[None, :])  # W_l D_l
+            x = activations.activate(activation, h)
+    return out
+
+
 def jacobian_factors(activation, weights, depth, *, width=200, sigma_b2=1e-5, seed=0):
     """The factors ``W_l D_l`` (row convention: ``h_l = x_{l-1} W_l + b_l``, ``x_l = f(h_l)``,
     ``D_l = diag(f'(h_l))``) whose product ``W_1 D_1 ... W_L D_L`` is ``d x_L / d x_0``
-    (Pennington et al. 2017). ``x_0`` is drawn so that ``h_1`` has the fixed-point length."""
+    (Pennington et al. 2017), at the critical point (:func:`critical_point`); ``x_0`` is
+    scaled so that ``h_1`` has the fixed-point length ``q*``."""
     sw, sb = critical_point(activation, sigma_b2)
-    rng = np.random.default_rng(seed)
-    scheme = "orthogonal" if weights == "orthogonal" else "normal"
-    scale = sw if weights == "orthogonal" else sw / math.sqrt(width)
     q = meanfield.q_star(activation, sw, sb)  # ReLU at its critical point keeps q0 = 1
-    x = rng.normal(size=width)
-    x *= math.sqrt(max(q - sb * sb, 0.0) / sw**2 * width) / np.linalg.norm(x)
-    mats = []
-    for _ in range(depth):
-        W = schemes.initialize(scheme, width, width, scale=scale, rng=rng)
-        b = rng.normal(0.0, sb, size=width) if sb > 0 else np.zeros(width)
-        h = x @ W + b
-        mats.append(W * activations.derivative(activation, h)[None, :])  # W_l D_l
-        x = activations.activate(activation, h)
-    return mats
+    draws = jacobian_draws(weights, depth, width=width, seed=seed, biases=sb > 0)
+    return factors_from(activation, draws, sw, sb, q, depth)
 
 
 @one_blas_thread

@@ -64,6 +64,7 @@ def input_pair(q0: float, c0: float, n: int, *, seed: int = 0) -> np.ndarray:
     return math.sqrt(q0 * n) * np.stack([x1, x2])
 
 
+@functools.lru_cache(maxsize=16)
 def measured_propagation(activation, sigma_w, sigma_b, *, q0=1.0, c0=0.5, depth=20, width=1000,
                          seed=0) -> dict:  # fmt: skip
     """Length ``q`` and correlation ``c`` of the pre-activations of two inputs through a real
@@ -87,6 +88,8 @@ def measured_propagation(activation, sigma_w, sigma_b, *, q0=1.0, c0=0.5, depth=
         norms = [np.linalg.norm(Z, axis=1) for Z in Zs]
         c = np.array([float(Z[0] @ Z[1] / (n[0] * n[1])) for Z, n in zip(Zs, norms)])
     q_th, c_th = meanfield.propagate(activation, sigma_w, sigma_b, q0=q0, c0=c0, depth=depth)
+    for a in (q, c, q_th, c_th):
+        a.flags.writeable = False  # kept (lru_cache): the agreement table and the curves share it
     return {"q": q, "c": c, "q_theory": q_th, "c_theory": c_th}
 
 

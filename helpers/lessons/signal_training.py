@@ -59,16 +59,18 @@ def format_trainability(r: dict) -> str:
     return "\n".join(rows)
 
 
+@functools.lru_cache(maxsize=16)
 @one_blas_thread
 def jacobian_spectrum(activation: str, weights: str, depth: int, *, width: int = 200,
                       sigma_b2: float = 1e-5, seed: int = 0) -> np.ndarray:  # fmt: skip
-    """Singular values of the input-output Jacobian ``d h_L / d x`` of a ``depth``-layer net.
+    """Singular values of the input-output Jacobian ``d x_L / d x_0`` of a ``depth``-layer net.
 
-    Square layers of ``width`` units at the critical point: ``linear`` at ``sigma_w = 1``,
-    ``sigma_b = 0``; ``tanh`` at ``sigma_b^2 = sigma_b2`` and the ``sigma_w`` with
-    ``chi1 = 1`` (:func:`meanfield.critical_sigma_w`). ``weights``: ``"gaussian"`` (N(0,
-    sigma_w^2 / width)) or ``"orthogonal"`` (``sigma_w`` times a random orthogonal matrix). The
-    input has the fixed-point length ``q*``. Pennington et al. (2017) used width 1000.
+    Square layers of ``width`` units at the critical point (:func:`critical_point`): linear
+    units at ``sigma_w = 1``, ``sigma_b = 0``; tanh at ``sigma_b^2 = sigma_b2`` and the
+    ``sigma_w`` with ``chi1 = 1``. ``weights``: ``"gaussian"`` (N(0, sigma_w^2 / width)) or
+    ``"orthogonal"`` (``sigma_w`` times a random orthogonal matrix). Pennington et al. (2017)
+    used width 1000. Kept after the first call (read-only), so a figure after a table of the
+    same spectra costs nothing.
     """
     weights = _validate.choice(weights, ("gaussian", "orthogonal"), "weights")
     depth = _validate.positive_int(depth, "depth")
@@ -76,7 +78,9 @@ def jacobian_spectrum(activation: str, weights: str, depth: int, *, width: int =
     J = mats[0]
     for M in mats[1:]:
         J = J @ M
-    return np.linalg.svd(J, compute_uv=False)
+    s = np.linalg.svd(J, compute_uv=False)
+    s.flags.writeable = False
+    return s
 
 
 @functools.lru_cache(maxsize=32)

@@ -31,8 +31,9 @@ Integrals: the one-dimensional ones of the length map and ``chi1`` are
 :func:`helpers.theory.gaussian_moments` (one source for them); the two-dimensional ones of the
 correlation map, and ``E[z f f']`` of ``xi_q``, use Gauss-Hermite quadrature
 (``numpy.polynomial.hermite_e.hermegauss``, :data:`N_NODES` nodes per dimension) for sigmoid,
-tanh and scaled tanh, accurate to 1e-10 for ``q`` up to about 10, and closed forms for
-linear, ReLU and leaky ReLU (the arc-cosine kernel of Cho & Saul 2009).
+tanh and scaled tanh, accurate to 1e-10 for ``q <= 2.5`` (tanh's critical region and the phase
+diagram's range), a few 1e-8 at ``q = 5`` and 1e-5 at ``q = 10``; and closed forms for linear,
+ReLU and leaky ReLU (the arc-cosine kernel of Cho & Saul 2009).
 
 References
 ----------
@@ -56,7 +57,7 @@ from .theory import gaussian_moments
 
 N_NODES = 200
 """Gauss-Hermite nodes per dimension of the correlation map's integrals (accurate to 1e-10 for
-``q <= 2.5``, 1e-8 for ``q <= 5``; tanh's poles at ``u = i pi / 2`` come nearer the real axis
+``q <= 2.5``, a few 1e-8 at ``q = 5``; tanh's poles at ``u = i pi / 2`` come nearer the real axis
 in ``z = u / sqrt(q)`` as ``q`` grows, so a rule in ``z`` needs more nodes there)."""
 
 MAP_NODES = 48

@@ -51,26 +51,31 @@ PARAMETRIZATIONS = ("standard", "mup")
 
 
 class Run(NamedTuple):
-    """A training run: ``losses`` (one per step, and the start), ``diverged``."""
+    """A training run: ``losses`` (the loss of each step's batch, before the step),
+    ``diverged``, and ``final``: the loss on the whole training set after the last step."""
 
     losses: np.ndarray
     diverged: bool
+    final: float = math.nan
 
     @property
     def final_loss(self) -> float:
-        return math.inf if self.diverged else float(self.losses[-1])
+        return math.inf if self.diverged else self.final
 
 
 def build(width: int, *, parametrization: str = "mup", base_width: int = 32, n_in: int = 64,
-          n_out: int = 10, depth: int = 2, activation: str = "relu", seed: int = 0):  # fmt: skip
-    """An MLP ``[n_in] + [width] * depth + [n_out]`` (softmax output) in ``parametrization``,
+          n_out: int = 10, depth: int = 2, activation: str = "relu", output: str = "softmax",
+          seed: int = 0):  # fmt: skip
+    """An MLP ``[n_in] + [width] * depth + [n_out]`` (``output``: ``"softmax"`` with
+    cross-entropy, or ``"linear"`` with the squared error) in ``parametrization``,
     and its per-layer learning-rate multipliers ``(weights, biases)``, lists of floats."""
     parametrization = _validate.choice(parametrization, PARAMETRIZATIONS, "parametrization")
     width = _validate.positive_int(width, "width")
     base_width = _validate.positive_int(base_width, "base_width")
     depth = _validate.positive_int(depth, "depth")
     init = "he_normal" if activation in ("relu", "leaky_relu") else "lecun_normal"
-    model = MLP([n_in] + [width] * depth + [n_out], activation=activation, output="softmax",
+    output = _validate.choice(output, ("softmax", "linear"), "output")
+    model = MLP([n_in] + [width] * depth + [n_out], activation=activation, output=output,
                 init=init, seed=seed)  # fmt: skip
     L = model.n_layers
     if parametrization == "standard":
@@ -82,28 +87,41 @@ def build(width: int, *, parametrization: str = "mup", base_width: int = 32, n_i
     return model, w_mult, b_mult
 
 
-def train_sgd(model, X, y, *, lr: float, steps: int, w_mult, b_mult) -> Run:
-    """Full-batch gradient descent with per-layer learning rates ``lr * w_mult[l]`` (weights)
-    and ``lr * b_mult[l]`` (biases); stops quietly (``diverged=True``) before a step that
-    :class:`helpers.guard.Guard` finds could overflow, or once the loss passes 100 times its
-    start (a run that far gone does not come back)."""
+def train_sgd(model, X, y, *, lr: float, steps: int, w_mult, b_mult, batch_size=None,
+              seed: int = 0) -> Run:  # fmt: skip
+    """Gradient descent with per-layer learning rates ``lr * w_mult[l]`` (weights) and
+    ``lr * b_mult[l]`` (biases), ``steps`` steps on the whole set (``batch_size=None``) or on
+    minibatches of ``batch_size`` rows (one shuffle per pass, from ``default_rng(seed)``).
+
+    Stops quietly (``diverged=True``) before a step that :class:`helpers.guard.Guard` (checking
+    on the whole set) finds could overflow, or once a batch's loss passes 100 times the first
+    one (a run that far gone does not come back)."""
     lr = _validate.real(lr, "lr", positive=True)
     steps = _validate.positive_int(steps, "steps")
     X = model.as_input(_validate.matrix(X, "X", n_cols=model.sizes[0]))
-    t = model.check_targets(y, X.shape[0])
+    n = X.shape[0]
+    t = model.check_targets(y, n)
+    if batch_size is not None:
+        batch_size = _validate.positive_int(batch_size, "batch_size")
+        if batch_size > n:
+            raise ValueError(f"batch_size must be at most the {n} rows of X; got {batch_size}")
     g = guard.Guard(model, X, t)
     if not g.check_state(model.weights, model.biases):
         return Run(np.array([]), True)
-    losses = []
-    for _ in range(steps + 1):
-        out, cache = model.forward(X)
-        loss = model.loss_from_cache(cache, y)
-        losses.append(loss)
-        if not math.isfinite(loss) or loss > 100.0 * losses[0]:
+    rng, order, losses = np.random.default_rng(seed), np.arange(n), []
+    for step in range(steps):
+        if batch_size is None:
+            idx = order
+        else:
+            k = step % (n // batch_size)
+            if k == 0:
+                order = rng.permutation(n)
+            idx = order[k * batch_size : (k + 1) * batch_size]
+        _, cache = model.forward(X[idx])
+        losses.append(model.loss_from_cache(cache, t[idx]))
+        if not math.isfinite(losses[-1]) or losses[-1] > 100.0 * losses[0]:
             return Run(np.array(losses), True)
-        if len(losses) == steps + 1:
-            break
-        grads = model.backward(cache, y, input_grad=False)
+        grads = model.backward(cache, t[idx], input_grad=False)
         gW = [m * d for m, d in zip(w_mult, grads.dW)]
         gb = [m * d for m, d in zip(b_mult, grads.db)]
         if not g.check_step(model.weights, model.biases, gW, gb, lr):
@@ -111,4 +129,5 @@ def train_sgd(model, X, y, *, lr: float, steps: int, w_mult, b_mult) -> Run:
         for W, b, dW, db in zip(model.weights, model.biases, gW, gb):
             W -= lr * dW
             b -= lr * db
-    return Run(np.array(losses), False)
+    final = model.loss(X, t)
+    return Run(np.array(losses), not math.isfinite(final), float(final))

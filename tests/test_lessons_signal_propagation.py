@@ -68,8 +68,10 @@ def test_trainability_follows_six_xi_c(trained):
     acc, depths, six = trained["accuracy"], trained["depths"], trained["six_xi_c"]
     beyond = [(i, j) for i, L in enumerate(depths) for j in range(len(six)) if L > six[j]]
     assert beyond, "the grid must reach past 6 xi_c somewhere"
-    for i, j in beyond:
-        assert acc[i, j] < 0.3, (depths[i], trained["sigma_w2"][j])
+    assert len(trained["seeds"]) >= 3
+    assert np.all(trained["low"] <= acc) and np.all(acc <= trained["high"])
+    for i, j in beyond:  # every seed, not only the median
+        assert trained["high"][i, j] < 0.3, (depths[i], trained["sigma_w2"][j])
     assert np.all(acc[0] > 0.5)  # depth 4 trains from every setting
     near = [trained["sigma_w2"].index(1.76), trained["sigma_w2"].index(2.5)]
     assert int(np.argmax(acc[-1])) in near  # at depth 40 the best are next to the line
@@ -77,7 +79,8 @@ def test_trainability_follows_six_xi_c(trained):
         xi = theory.depth_scales("tanh", math.sqrt(w2), math.sqrt(0.05)).xi_c
         assert six[j] == pytest.approx(6 * xi)
     text = lessons.format_trainability(trained)
-    assert f"{acc[-1, near[0]]:.0%}" in text
+    lo, hi = trained["low"][-1, near[0]], trained["high"][-1, near[0]]
+    assert f"{acc[-1, near[0]]:.0%}" in text and f"{100 * lo:.0f}-{100 * hi:.0f}" in text
 
 
 def test_isometry_table():
@@ -95,8 +98,12 @@ def test_isometry_table():
     for w in ("gaussian", "orthogonal"):
         s = lessons.jacobian_spectrum("tanh", w, 10)
         assert np.mean(s**2) == pytest.approx(1.0, rel=0.35)
+    for r in rows:  # medians over three seeds, within the seeds' range
+        assert r["max_range"][0] <= r["max"] <= r["max_range"][1]
+        assert r["p50_range"][0] <= r["p50"] <= r["p50_range"][1]
     text = lessons.format_isometry(rows)
-    assert f"{t['p50']:.3g}" in text and "< 1e-12" in text  # Gaussian depth 100: below the floor
+    assert f"{t['p50']:.3g} [{t['p50_range'][0]:.3g}-" in text
+    assert "< 1e-12" in text  # Gaussian depth 100: below the floor
 
 
 def test_lsuv_comparison(lsuv_result):
@@ -114,17 +121,28 @@ def test_lsuv_comparison(lsuv_result):
 
 
 def test_mup_sweep(sweep):
-    sp, mu, widths = sweep["standard"], sweep["mup"], sweep["widths"]
-    j = sweep["lrs"].index(0.25)
+    sp, mu, widths, lrs = sweep["standard"], sweep["mup"], sweep["widths"], sweep["lrs"]
+    assert widths[0] == 32 and widths[-1] >= 512 and len(sweep["seeds"]) >= 3
+    assert np.allclose(np.diff(np.log(lrs)), math.log(2) / 2)  # a grid of factors sqrt 2
     # identical at the base width (the two parametrisations coincide there)
-    assert widths[0] == 32 and sp["loss"][0] == pytest.approx(mu["loss"][0])
-    # SP: the loss at a fixed learning rate keeps moving with width; muP: it settles
-    sp_col, mu_col = sp["loss"][1:, j], mu["loss"][1:, j]
-    assert np.all(np.diff(sp_col) < 0) and sp_col[0] / sp_col[-1] > 4
-    assert mu_col.max() / mu_col.min() < 1.3
-    assert len(set(mu["best_lr"][2:])) == 1 and min(sp["best_lr"]) < max(mu["best_lr"])
+    np.testing.assert_array_equal(sp["loss"][0], mu["loss"][0])
+    # SP: the step in function space grows with the width (the output layer's kernel is
+    # ~ width), so the best learning rate falls, about as 1 / width; every seed agrees
+    sp_best, mu_best = np.array(sp["best_lr"]), np.array(mu["best_lr"])
+    assert np.all(np.diff(sp_best) < 0) and sp_best[0] / sp_best[-1] >= 4
+    assert max(sp["seed_best"][-1]) < min(sp["seed_best"][0])
+    # muP: the best learning rate stays within one step of the grid at every width
+    assert mu_best.max() / mu_best.min() <= math.sqrt(2) + 1e-9
+    for q in (sp, mu):  # the median lies within the seeds' range; best of the median curve
+        assert np.all(q["low"] <= q["median"]) and np.all(q["median"] <= q["high"])
+        for i, row in enumerate(q["median"]):
+            assert row[lrs.index(q["best_lr"][i])] == row.min() < math.inf
+    # muP: at a learning rate that trains every width, wider is better
+    j = lrs.index(mu_best[0])
+    assert np.all(np.diff(mu["median"][:, j]) < 0)
     text = lessons.format_mup(sweep)
-    assert f"{sp['loss'][-1, j]:.3f}" in text
+    assert f"{mu['median'][-1, j]:.3f}" in text and f"{sp_best[-1]:.3g} [" in text
+    assert "diverged" in text  # SP at the base width's best learning rate, wider
 
 
 def test_mup_is_standard_at_the_base_width_and_its_rules():
@@ -146,6 +164,21 @@ def test_mup_diverging_run_stops_quietly():
     run = mup.train_sgd(model, X, y, lr=1e3, steps=50, w_mult=w, b_mult=b)
     assert run.diverged and run.final_loss == math.inf and len(run.losses) < 51
     assert all(np.all(np.isfinite(W)) for W in model.weights)
+
+
+def test_mup_minibatches_are_seeded_and_checked():
+    from helpers.lessons.deep import deep_data
+
+    X, _, y, _, _ = deep_data("digits", n_train=64)
+    runs = []
+    for _ in range(2):
+        model, w, b = mup.build(64, parametrization="mup")
+        runs.append(mup.train_sgd(model, X, y, lr=0.1, steps=5, w_mult=w, b_mult=b,
+                                  batch_size=16, seed=3))  # fmt: skip
+    np.testing.assert_array_equal(runs[0].losses, runs[1].losses)
+    assert runs[0].final_loss == model.loss(X, y) and len(runs[0].losses) == 5
+    with pytest.raises(ValueError, match="batch_size"):
+        mup.train_sgd(model, X, y, lr=0.1, steps=5, w_mult=w, b_mult=b, batch_size=65)
 
 
 def test_checks_accept_right_and_refuse_wrong_answers(capsys):

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import _validate, activations, meanfield, mup
+from .. import _validate, activations, batched, meanfield, mup
 from .. import init as schemes
 from ..mlp import MLP
 from ..train import train
@@ -25,37 +25,44 @@ TRAIN_SIGMA_B2 = 0.05
 
 @one_blas_thread
 def trainability(sigma_w2=TRAIN_SIGMA_W2, depths=TRAIN_DEPTHS, *, sigma_b2=TRAIN_SIGMA_B2,
-                 width=32, n_train=128, epochs=50, lr=0.05, seed=0) -> dict:  # fmt: skip
+                 width=32, n_train=128, epochs=50, lr=0.05, seeds=(0, 1, 2)) -> dict:  # fmt: skip
     """Training accuracy of tanh networks over (sigma_w^2, depth), with ``6 xi_c`` beside it.
 
     Schoenholz et al. (2017, figure 5) trained MNIST networks of width 300 and depth up to 300
     for thousands of steps; here: 128 digits (8x8, scikit-learn's), width 32, depths
-    ``depths``, ``epochs`` full-batch steps at learning rate ``lr``, one seed. Returns
-    ``accuracy`` (shape ``(len(depths), len(sigma_w2))``), ``six_xi_c`` (per sigma_w^2) and
-    the axes.
+    ``depths``, ``epochs`` full-batch steps at learning rate ``lr``, every seed of ``seeds``
+    (trained as one stack, :func:`helpers.batched.train_restarts`). Returns ``accuracy``
+    (the median over seeds, shape ``(len(depths), len(sigma_w2))``), ``low`` and ``high``
+    (min and max over seeds), ``six_xi_c`` (per sigma_w^2) and the axes.
     """
     X, _, y, _, k = deep_data("digits", n_train=n_train, seed=0)
     sb = math.sqrt(_validate.real(sigma_b2, "sigma_b2", minimum=0.0))
-    acc = np.empty((len(depths), len(sigma_w2)))
+    acc = np.empty((len(depths), len(sigma_w2), len(seeds)))
     for i, L in enumerate(depths):
         for j, w2 in enumerate(sigma_w2):
-            model = MLP([X.shape[1]] + [width] * L + [k], activation="tanh", output="softmax",
-                        init="lecun_normal", scale=math.sqrt(w2), bias="normal",
-                        bias_scale=sb, seed=seed)  # fmt: skip
-            h = train(model, X, y, epochs=epochs, lr=lr, record_layers=False)
-            acc[i, j] = h.final_accuracy
+            models = [MLP([X.shape[1]] + [width] * L + [k], activation="tanh", output="softmax",
+                          init="lecun_normal", scale=math.sqrt(w2), bias="normal",
+                          bias_scale=sb, seed=s) for s in seeds]  # fmt: skip
+            hs = batched.train_restarts(models, X, y, epochs=epochs, lr=lr, record=())
+            acc[i, j] = [h.final_accuracy for h in hs]
     xi = [meanfield.depth_scales("tanh", math.sqrt(w2), sb).xi_c for w2 in sigma_w2]
-    return {"sigma_w2": tuple(sigma_w2), "depths": tuple(depths), "accuracy": acc,
+    return {"sigma_w2": tuple(sigma_w2), "depths": tuple(depths), "accuracy": np.median(acc, 2),
+            "low": acc.min(2), "high": acc.max(2), "seeds": tuple(seeds),
             "six_xi_c": 6.0 * np.array(xi), "sigma_b2": sigma_b2, "chance": 1.0 / k}  # fmt: skip
 
 
 def format_trainability(r: dict) -> str:
-    head = "depth \\ sigma_w^2 " + "".join(f"{w:>7g}" for w in r["sigma_w2"])
-    rows = [head]
+    """The median accuracy per cell, then the seeds' range (min-max) per cell."""
+    head = "depth \\ sigma_w^2 " + "".join(f"{w:>9g}" for w in r["sigma_w2"])
+    rows = [f"training accuracy, median of {len(r['seeds'])} seeds", head]
     for L, a in zip(r["depths"], r["accuracy"]):
-        rows.append(f"{L:>17} " + "".join(f"{v:>7.0%}" for v in a))
+        rows.append(f"{L:>17} " + "".join(f"{v:>9.0%}" for v in a))
     rows.append(f"{'6 xi_c':>17} " + "".join(
-        f"{'inf' if math.isinf(v) else f'{v:.0f}':>7}" for v in r["six_xi_c"]))  # fmt: skip
+        f"{'inf' if math.isinf(v) else f'{v:.0f}':>9}" for v in r["six_xi_c"]))  # fmt: skip
+    rows += ["range over seeds (min-max)", head]
+    for L, lo, hi in zip(r["depths"], r["low"], r["high"]):
+        rows.append(f"{L:>17} " + "".join(
+            f"{f'{100 * a:.0f}-{100 * b:.0f}':>9}" for a, b in zip(lo, hi)))  # fmt: skip
     return "\n".join(rows)
 
 
@@ -140,18 +147,24 @@ def jacobian_factors(activation, weights, depth, *, width=200, sigma_b2=1e-5, se
 
 
 @one_blas_thread
-def isometry_table(depths=(1, 10, 100), *, width=200, seed=0) -> list[dict]:
+def isometry_table(depths=(1, 10, 100), *, width=200, seeds=(0, 1, 2)) -> list[dict]:
     """For linear and tanh, Gaussian and orthogonal weights at criticality, per depth: the
-    largest singular value of the Jacobian, its 5%, 50% and 95% quantiles (the smallest ones
-    of a deep Gaussian product fall below float64's resolution of the product: not shown)."""
+    largest singular value of the Jacobian, its 5%, 50% and 95% quantiles, each the median
+    over ``seeds`` (one network each), and ``max_range``, ``p50_range``: the min and max over
+    the seeds of the largest and of the median singular value (the smallest ones of a deep
+    Gaussian product fall below float64's resolution of the product: not shown)."""
     rows = []
     for act in ("linear", "tanh"):
         for w in ("gaussian", "orthogonal"):
             for L in depths:
-                s = jacobian_spectrum(act, w, L, width=width, seed=seed)
-                p5, p50, p95 = np.quantile(s, [0.05, 0.5, 0.95])
-                rows.append({"activation": act, "weights": w, "depth": L, "max": float(s.max()),
-                             "p5": float(p5), "p50": float(p50), "p95": float(p95)})  # fmt: skip
+                spectra = [jacobian_spectrum(act, w, L, width=width, seed=d) for d in seeds]
+                st = np.array([[*np.quantile(s, [0.05, 0.5, 0.95]), s.max()] for s in spectra])
+                p5, p50, p95, top = np.median(st, axis=0)
+                lo, hi = st.min(axis=0), st.max(axis=0)
+                rows.append({"activation": act, "weights": w, "depth": L, "max": float(top),
+                             "p5": float(p5), "p50": float(p50), "p95": float(p95),
+                             "max_range": (float(lo[3]), float(hi[3])),
+                             "p50_range": (float(lo[1]), float(hi[1]))})  # fmt: skip
     return rows
 
 
@@ -166,11 +179,16 @@ def _sv(v: float, spec: str) -> str:
 
 
 def format_isometry(rows) -> str:
-    out = [f"{'net':<20}{'depth':>6}{'s_max':>9}{'5%':>10}{'median':>10}{'95%':>9}"]
+    """One row per network: medians over the seeds, and the seeds' range of ``s_max`` and of
+    the median singular value."""
+    out = ["median over seeds [min-max]",
+           f"{'net':<20}{'depth':>6}{'s_max':>20}{'5%':>11}{'median':>28}{'95%':>9}"]  # fmt: skip
     for r in rows:
         name = f"{r['activation']}, {r['weights']}"
-        out.append(f"{name:<20}{r['depth']:>6}{_sv(r['max'], '.3g'):>9}{_sv(r['p5'], '.2e'):>10}"
-                   f"{_sv(r['p50'], '.3g'):>10}{_sv(r['p95'], '.3g'):>9}")  # fmt: skip
+        top, mid = (f"{_sv(r[k], '.3g')} [{_sv(r[k + '_range'][0], '.3g')}-"
+                    f"{_sv(r[k + '_range'][1], '.3g')}]" for k in ("max", "p50"))  # fmt: skip
+        out.append(f"{name:<20}{r['depth']:>6}{top:>20}{_sv(r['p5'], '.2e'):>11}{mid:>28}"
+                   f"{_sv(r['p95'], '.3g'):>9}")  # fmt: skip
     return "\n".join(out)
 
 
@@ -227,42 +245,70 @@ def format_lsuv(r: dict) -> str:
     return "\n".join(rows)
 
 
-MUP_WIDTHS = (32, 64, 128, 256, 512)
-MUP_LRS = tuple(0.125 * 2.0**i for i in range(7))
+MUP_WIDTHS = (32, 128, 512)
+MUP_LRS = tuple(2.0 ** (k / 2) for k in range(-13, -2))
+"""2^-6.5 (0.011) to 2^-1.5 (0.35) in steps of sqrt(2)."""
 
 
 @one_blas_thread
-def mup_sweep(widths=MUP_WIDTHS, lrs=MUP_LRS, *, steps: int = 20, seeds=(0,),
-              base_width: int = 32, n_train: int = 128) -> dict:  # fmt: skip
+def mup_sweep(widths=MUP_WIDTHS, lrs=MUP_LRS, *, steps: int = 200, seeds=(0, 1, 2),
+              depth: int = 1, base_width: int = 32, n_train: int = 1024,
+              batch_size: int = 64) -> dict:  # fmt: skip
     """Final training loss over (width, learning rate) in the standard parametrisation and in
-    muP (:mod:`helpers.mup`): a ReLU MLP with two hidden layers on 128 digits, ``steps``
-    full-batch steps, median over ``seeds``; a diverged run counts as ``inf``. Returns per
-    parametrisation ``loss`` (shape ``(len(widths), len(lrs))``) and ``best_lr`` per width."""
-    X, _, y, _, _ = deep_data("digits", n_train=n_train, seed=0)
-    out = {"widths": tuple(widths), "lrs": tuple(lrs), "steps": steps}
+    muP (:mod:`helpers.mup`): a ReLU MLP with ``depth`` hidden layers, linear output and the
+    squared error on one-hot targets, ``n_train`` digits, ``steps`` SGD steps on minibatches
+    of ``batch_size``, the loss on all ``n_train`` digits at the end; every seed of ``seeds``
+    (the initialisation and the batches' order); a diverged run counts as ``inf``.
+
+    Returns per parametrisation ``loss`` (shape ``(len(widths), len(lrs), len(seeds))``),
+    ``median`` (over seeds), ``best_lr`` (per width, of the median curve) and ``seed_best``
+    (per width, the best learning rate of each seed). At ``base_width`` the two
+    parametrisations are the same networks (:func:`helpers.mup.build`): trained once."""
+    X, _, y, _, k = deep_data("digits", n_train=n_train, seed=0)
+    Y = np.eye(k)[y]
+    out = {"widths": tuple(widths), "lrs": tuple(lrs), "steps": steps, "seeds": tuple(seeds),
+           "depth": depth, "n_train": n_train, "batch_size": batch_size}  # fmt: skip
     for p in mup.PARAMETRIZATIONS:
-        loss = np.empty((len(widths), len(lrs)))
+        loss = np.empty((len(widths), len(lrs), len(seeds)))
         for i, w in enumerate(widths):
+            if p == "mup" and w == base_width:
+                loss[i] = out["standard"]["loss"][i]
+                continue
             for j, lr in enumerate(lrs):
-                runs = []
-                for s in seeds:
-                    model, wm, bm = mup.build(w, parametrization=p, base_width=base_width, seed=s)
-                    runs.append(mup.train_sgd(model, X, y, lr=lr, steps=steps, w_mult=wm,
-                                              b_mult=bm).final_loss)  # fmt: skip
-                loss[i, j] = float(np.median(runs))
-        best = [float(lrs[int(np.argmin(row))]) for row in loss]
-        out[p] = {"loss": loss, "best_lr": best}
+                for m, s in enumerate(seeds):
+                    model, wm, bm = mup.build(w, parametrization=p, base_width=base_width,
+                                              depth=depth, output="linear", seed=s)  # fmt: skip
+                    loss[i, j, m] = mup.train_sgd(model, X, Y, lr=lr, steps=steps, w_mult=wm,
+                                                  b_mult=bm, batch_size=batch_size,
+                                                  seed=s).final_loss  # fmt: skip
+        med = np.median(loss, axis=2)
+        best = [float(lrs[int(np.argmin(row))]) for row in med]
+        seed_best = [[float(lrs[int(np.argmin(loss[i, :, m]))]) for m in range(len(seeds))]
+                     for i in range(len(widths))]  # fmt: skip
+        out[p] = {"loss": loss, "median": med, "best_lr": best, "seed_best": seed_best,
+                  "low": loss.min(axis=2), "high": loss.max(axis=2)}  # fmt: skip
     return out
 
 
-def format_mup(r: dict, *, at_lr: float = 0.25) -> str:
-    """Best learning rate per width, and the final loss at the learning rate ``at_lr``."""
-    j = r["lrs"].index(at_lr)
-    rows = [f"{r['steps']} steps; learning-rate grid {r['lrs'][0]:g}..{r['lrs'][-1]:g} (x2)",
-            f"{'':>6}{'best learning rate':^20}{f'loss at lr {at_lr:g}':^20}",
-            f"{'width':>6}{'standard':>10}{'muP':>8}{'standard':>12}{'muP':>8}"]  # fmt: skip
+def _loss_cell(v: float) -> str:
+    return "diverged" if math.isinf(v) else f"{v:.3f}"
+
+
+def format_mup(r: dict) -> str:
+    """Best learning rate per width (of the median over seeds, and the range of the seeds'
+    own best ones), and the median final loss at the base width's best learning rate."""
+    j = r["lrs"].index(r["standard"]["best_lr"][0])
+    lo, hi, at = r["lrs"][0], r["lrs"][-1], r["lrs"][j]
+    rows = [f"{r['steps']} steps, {len(r['seeds'])} seeds; learning rates {lo:.3g} to {hi:.3g}"
+            " (x sqrt 2)",
+            f"{'':>6}  {'best learning rate: median [seeds]':<48}  median loss at lr {at:.3g}",
+            f"{'width':>6}  {'standard':<24}{'muP':<24}  {'standard':<10}{'muP':<10}"]  # fmt: skip
     sp, mu = r["standard"], r["mup"]
     for i, w in enumerate(r["widths"]):
-        rows.append(f"{w:>6}{sp['best_lr'][i]:>10g}{mu['best_lr'][i]:>8g}"
-                    f"{sp['loss'][i, j]:>12.3f}{mu['loss'][i, j]:>8.3f}")  # fmt: skip
+        cells = []
+        for q in (sp, mu):
+            sb = q["seed_best"][i]
+            cells.append(f"{q['best_lr'][i]:.3g} [{min(sb):.3g}-{max(sb):.3g}]")
+        rows.append(f"{w:>6}  {cells[0]:<24}{cells[1]:<24}  {_loss_cell(sp['median'][i, j]):<10}"
+                    f"{_loss_cell(mu['median'][i, j]):<10}")  # fmt: skip
     return "\n".join(rows)

@@ -86,12 +86,17 @@ def plot_spectrum(ax, values, *, label: str, color=None, bins=None):
     return line
 
 
-def plot_lr_sweep(ax, lrs, losses, widths, *, title: str):
-    """Final loss against the learning rate, one line per width (diverged runs left out)."""
+def plot_lr_sweep(ax, lrs, losses, widths, *, title: str, spread=None):
+    """Final loss against the learning rate, one line per width (diverged runs left out);
+    ``spread``, if given, ``(low, high)`` arrays of the same shape as ``losses``, is shaded
+    (e.g. the min-max over seeds)."""
     lines = []
-    for w, row in zip(widths, losses):
+    for i, (w, row) in enumerate(zip(widths, losses)):
         y = np.where(np.isfinite(row), row, np.nan)
         (ln,) = ax.plot(lrs, y, "o-", label=f"width {w}", ms=4)
+        if spread is not None:
+            lo, hi = (np.where(np.isfinite(a[i]), a[i], np.nan) for a in spread)
+            ax.fill_between(lrs, lo, hi, color=ln.get_color(), alpha=0.2, lw=0)
         lines.append(ln)
     ax.set_xscale("log")
     ax.set_yscale("log")

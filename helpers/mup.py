@@ -27,14 +27,15 @@ holds:
 - first layer ``W_1`` and the hidden biases: variance ``gain^2 / fan_in``, learning rate
   ``eta * r``;
 - hidden weights: variance ``gain^2 / fan_in``, learning rate ``eta``;
-- output weights: variance ``gain^2 / (fan_in * r)``, learning rate ``eta / r`` (``W`` of
-  variance ``gain^2 / fan_in`` with multiplier ``1 / r`` and rate ``eta * r``: the step of
+- output weights: variance ``gain^2 / (fan_in * r)``, learning rate ``eta / r`` (table 3's
+  ``W`` of a variance constant in width, ``gain^2 / n0 = gain^2 r / fan_in``, with multiplier
+  ``1 / r`` and rate ``eta * r``: ``W_eff = W / r`` has that variance, and the step of
   ``W_eff`` is ``(1 / r) * eta r * dL/dW`` and ``dL/dW = dL/dW_eff / r``, so ``eta / r`` in all);
   output bias: learning rate ``eta`` (its fan_out, the number of classes, does not grow).
 
-Training is full-batch gradient descent through MLP's public ``forward`` and ``backward``; each
-step is checked by :class:`helpers.guard.Guard` with the per-layer rates folded into the
-gradients, so a diverging run stops quietly before anything overflows.
+Training is gradient descent (full batch or minibatches) through MLP's public ``forward`` and
+``backward``; each step is checked by :class:`helpers.guard.Guard` with the per-layer rates
+folded into the gradients, so a diverging run stops quietly before anything overflows.
 """
 
 from __future__ import annotations

@@ -119,20 +119,28 @@ def jacobian_draws(weights: str, depth: int, *, width: int = 200, seed: int = 0,
     return x, mats, bs
 
 
-def factors_from(activation: str, draws, sigma_w: float, sigma_b: float, q: float, depth: int):
-    """The Jacobian's factors ``W_l D_l`` for the first ``depth`` layers of ``draws``
-    (:func:`jacobian_draws`) at ``sigma_w``, ``sigma_b``, with the input scaled so that ``h_1``
-    has length ``q``."""
+def gains_from(activation: str, draws, sigma_w: float, sigma_b: float, q: float, depth: int):
+    """The forward pass of :func:`factors_from`: per layer the vector ``g_l = sigma_w f'(h_l)``,
+    so that the factor ``W_l D_l`` is the unit-scale matrix of ``draws`` times ``g_l`` column
+    by column (and a running product ``J_l = (J_{l-1} W_l^0) * g_l`` needs no factor at all)."""
     x0, mats, bs = draws
     x = x0 * math.sqrt(max(q - sigma_b**2, 0.0)) / max(sigma_w, 1e-300)
     out = []
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for W0, b0 in zip(mats[:depth], bs[:depth]):
-            W = sigma_w * W0
-            h = x @ W + sigma_b * b0
-            out.append(W * activations.derivative(activation, h)[None, :])  # W_l D_l
+            h = sigma_w * (x @ W0) + sigma_b * b0
+            out.append(sigma_w * activations.derivative(activation, h))
             x = activations.activate(activation, h)
     return out
+
+
+def factors_from(activation: str, draws, sigma_w: float, sigma_b: float, q: float, depth: int):
+    """The Jacobian's factors ``W_l D_l`` for the first ``depth`` layers of ``draws``
+    (:func:`jacobian_draws`) at ``sigma_w``, ``sigma_b``, with the input scaled so that ``h_1``
+    has length ``q`` (:func:`gains_from`)."""
+    g = gains_from(activation, draws, sigma_w, sigma_b, q, depth)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        return [W0 * gl[None, :] for W0, gl in zip(draws[1], g)]  # W_l D_l
 
 
 def jacobian_factors(activation, weights, depth, *, width=200, sigma_b2=1e-5, seed=0):

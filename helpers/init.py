@@ -269,3 +269,16 @@ def gain(activation: str, param: float | None = None) -> float:
             f"gain({activation!r}) takes no param; only leaky_relu does (got {param!r})"
         )
     return GAINS[activation]
+
+
+def lsuv(model, X, *, tol: float = 0.01, max_iter: int = 10, seed: int = 0):
+    """LSUV (Mishkin & Matas 2016): orthogonal pre-initialisation, then each layer's weights
+    rescaled until its output variance on the batch ``X`` is 1 within ``tol``; in place.
+
+    Returns the per-layer record (:class:`helpers.lsuv.LSUVResult`). It needs a model's forward
+    pass, so it lives in :mod:`helpers.lsuv` (duck-typed on ``weights``, ``biases`` and
+    ``forward``), imported here on first use: this module stays below :mod:`helpers.mlp`.
+    """
+    from .lsuv import lsuv as _lsuv
+
+    return _lsuv(model, X, tol=tol, max_iter=max_iter, seed=seed)

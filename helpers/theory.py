@@ -339,3 +339,26 @@ def saturated_fraction(z_std: float, activation: str) -> float:
     if activation not in activations.SATURATION_Z or z_std == 0:
         return 0.0
     return math.erfc(activations.SATURATION_Z[activation] / (z_std * math.sqrt(2.0)))
+
+
+MEAN_FIELD = (
+    "q_star",
+    "chi1",
+    "correlation_map",
+    "c_star",
+    "depth_scales",
+    "critical_sigma_w",
+    "sigma_w_of",
+    "propagate",
+)
+"""The mean-field recursions of :mod:`helpers.meanfield`, also reachable as ``helpers.theory.*``
+(``helpers.theory.q_star(...)``): meanfield builds on :func:`gaussian_moments` above, so the
+names are looked up on first use rather than imported here."""
+
+
+def __getattr__(name: str):
+    if name in MEAN_FIELD:
+        from . import meanfield
+
+        return getattr(meanfield, name)
+    raise AttributeError(f"module 'helpers.theory' has no attribute {name!r}")

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from helpers import checks, diagnostics, init, lessons
+from helpers import checks, diagnostics, init, lessons, theory
 from helpers.checks import _answers, _student
 from helpers.mlp import MLP
 from helpers.train import train
@@ -36,6 +36,14 @@ MODEL = MLP([2, 3, 1])
 _CIRCLES = lessons.make_unbalanced("circles", n_major=120, n_minor=60, seed=0)
 
 BAD_ANSWERS = [
+    ("critical sigma_w^2 as a string", checks.check_critical_sigma_w2, "1.99", "string"),
+    ("critical sigma_w^2 on the ordered side", checks.check_critical_sigma_w2, 1.5, "ordered"),
+    ("critical sigma_w^2 negative", checks.check_critical_sigma_w2, -2.0, "positive"),
+    ("trainable depth as xi_c", checks.check_trainable_depth,
+     lambda w2, b2: theory.depth_scales("tanh", w2**0.5, b2**0.5).xi_c, "six of them"),
+    ("trainable depth raising", checks.check_trainable_depth, lambda w2, b2: 1 / 0, "ZeroDivision"),
+    ("lsuv leaving the weights", checks.check_lsuv_loop, lambda model, X: model, "did not change"),
+    ("lsuv without return", checks.check_lsuv_loop, lambda model, X: None, "return"),
     ("count as a string", checks.check_parameter_count, lambda s: "13", "string"),
     ("count of 1.9 for 2-1 is not truncated", checks.check_parameter_count, lambda s: 3.9, "3.9"),
     ("count as an array", checks.check_parameter_count, lambda s: np.array([1, 2]), "several"),
@@ -244,6 +252,9 @@ CHECKERS = {
     "check_leaky_gain": lambda v: checks.check_leaky_gain(lambda a: v),
     "check_first_update": lambda v: checks.check_first_update(lambda X, y: v, *_CIRCLES),
     "check_restarts": lambda v: checks.check_restarts(lambda q: v),
+    "check_critical_sigma_w2": lambda v: checks.check_critical_sigma_w2(v),
+    "check_trainable_depth": lambda v: checks.check_trainable_depth(lambda w2, b2: v),
+    "check_lsuv_loop": lambda v: checks.check_lsuv_loop(lambda model, X: v),
 }
 
 

@@ -20,6 +20,7 @@ OTHER = {
     "scale": [0.3],
     "activation": ["tanh", "relu"],
     "bias": ["normal"],
+    "bias_variance": [0.1],
     "seed": [5],
     "steps": [40],
     "fan_in": [30],

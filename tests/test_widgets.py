@@ -69,6 +69,8 @@ CONTROLS = {
         "seed",
         "restarts",
     ],
+    "phase": ["scheme", "scale", "bias_variance"],
+    "isometry": ["activation", "scale", "depth"],
 }
 SMALL = {"training": {"epochs": 50, "n": 100, "resolution": 40}}
 HEAVY = {"steps", "epochs", "restarts", "dataset", "depth", "width", "seed", "fan_in"}

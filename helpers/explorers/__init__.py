@@ -35,6 +35,8 @@ interrupt and the explorer shows the run up to that epoch.
 
 from .base import Explorer, display_mode
 from .depth import WIDTHS, DepthExplorer, build_depth_explorer
+from .isometry import IsometryExplorer, build_isometry_explorer
+from .phase import PhaseExplorer, build_phase_explorer
 from .saturation import SaturationExplorer, build_saturation_explorer
 from .symmetry import BIAS_OPTIONS, SymmetryExplorer, build_symmetry_explorer
 from .training import TrainingExplorer, build_training_explorer
@@ -44,6 +46,8 @@ EXPLORERS = {
     "saturation": build_saturation_explorer,
     "depth": build_depth_explorer,
     "training": build_training_explorer,
+    "phase": build_phase_explorer,
+    "isometry": build_isometry_explorer,
 }
 """Every explorer builder by name (the registry the contract tests run over)."""
 
@@ -53,10 +57,14 @@ __all__ = [
     "WIDTHS",
     "DepthExplorer",
     "Explorer",
+    "IsometryExplorer",
+    "PhaseExplorer",
     "SaturationExplorer",
     "SymmetryExplorer",
     "TrainingExplorer",
     "build_depth_explorer",
+    "build_isometry_explorer",
+    "build_phase_explorer",
     "build_saturation_explorer",
     "build_symmetry_explorer",
     "build_training_explorer",

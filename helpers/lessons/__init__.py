@@ -271,3 +271,56 @@ __all__ = [
     "sigmoid_scale_experiment",
     "train_without_biases",
 ]
+
+# notebook 09: signal propagation (the edge of chaos, dynamical isometry, LSUV, muP)
+from .signal_propagation import (  # noqa: E402
+    PROPAGATION_SETTINGS,
+    correlation_curves,
+    critical_line,
+    format_agreement,
+    format_critical_line,
+    measured_propagation,
+    phase_grid,
+    propagation_agreement,
+)
+from .signal_training import (  # noqa: E402
+    critical_point,
+    factors_from,
+    format_isometry,
+    format_lsuv,
+    format_mup,
+    format_trainability,
+    gains_from,
+    isometry_table,
+    jacobian_draws,
+    jacobian_factors,
+    jacobian_spectrum,
+    lsuv_comparison,
+    mup_sweep,
+    trainability,
+)
+
+__all__ += [
+    "PROPAGATION_SETTINGS",
+    "correlation_curves",
+    "phase_grid",
+    "critical_line",
+    "format_agreement",
+    "format_critical_line",
+    "measured_propagation",
+    "propagation_agreement",
+    "critical_point",
+    "factors_from",
+    "gains_from",
+    "format_isometry",
+    "format_lsuv",
+    "format_mup",
+    "format_trainability",
+    "isometry_table",
+    "jacobian_draws",
+    "jacobian_factors",
+    "jacobian_spectrum",
+    "lsuv_comparison",
+    "mup_sweep",
+    "trainability",
+]

@@ -13,6 +13,7 @@ One module per kind of figure, every name re-exported here (``plotting.plot_laye
 ``saturation``  f and f' of an activation, pre-activations with the saturated region, outputs
 ``units``       each hidden unit's output along a path through the data and over the plane
 ``boundary``    a 2-D dataset and a network's decision boundary
+``phase``       the phase diagram of signal propagation, trainability, Jacobian spectra, muP
 ==============  ==================================================================================
 
 Nothing here trains or calls ``plt.show()``/``savefig``: the numbers come from
@@ -85,6 +86,16 @@ from .layers import (
     plot_layer_std,
     update_layer_histograms,
     update_layer_std,
+)
+from .phase import (
+    plot_correlation_depth,
+    plot_lr_sweep,
+    plot_phase,
+    plot_spectrum,
+    plot_trainability,
+    update_correlation_depth,
+    update_phase_marker,
+    update_spectrum,
 )
 from .ranges import (
     decade_limits,

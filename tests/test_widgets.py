@@ -590,9 +590,22 @@ def _drive(ex, name):
         ex.controls["scale"].value = 0.02
     elif name == "depth":
         ex.set(scheme="he_normal", scale=1.5, activation="relu", depth=6, width=32)
-    else:
+    elif name == "training":
         ex.set(dataset="xor", scheme="lecun_normal", activation="tanh", depth=1, width=4)
         ex.set(lr=0.2, epochs=10, seed=2, restarts=2, scale=0.5)
+    else:  # any other explorer of the registry: every control to another of its values
+        ex.set(**{key: _other_value(w) for key, w in ex.controls.items()})
+
+
+def _other_value(w):
+    """A value of control ``w`` other than its current one (the last option of a menu, the
+    low end of a slider: cheap to compute)."""
+    if hasattr(w, "options") and not hasattr(w, "min"):
+        values = [o[1] if isinstance(o, tuple) else o for o in w.options]
+        return next((v for v in reversed(values) if v != w.value), w.value)
+    if isinstance(w, ipywidgets.FloatLogSlider):
+        return w.base**w.min if w.value != w.base**w.min else w.base**w.max
+    return w.min if w.value != w.min else w.max
 
 
 @pytest.mark.slow

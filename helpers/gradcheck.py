@@ -28,6 +28,29 @@ def rel_error(a, b) -> float:
     return float(np.max(np.abs(a - b))) / den
 
 
+def numerical_gradient_array(f, x: np.ndarray, dout, *, eps: float = 1e-5) -> np.ndarray:
+    """Central-difference estimate of ``sum(dout * f(x))``'s gradient with respect to ``x``.
+
+    ``f`` maps the array ``x`` (nudged in place, entry by entry, and restored exactly) to an
+    array of ``dout``'s shape: what a layer's ``*_backward(dout, cache)`` returns for its
+    input (CS231n's ``eval_numerical_gradient_array``).
+    """
+    eps = _validate.real(eps, "eps", positive=True)
+    dout = _validate.numeric_array(dout, "dout")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError(f"x must be a float64 numpy array (nudged in place); got {type(x)}")
+    G = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        up = float(np.sum(np.asarray(f(x)) * dout))
+        x[idx] = old - eps
+        down = float(np.sum(np.asarray(f(x)) * dout))
+        x[idx] = old
+        G[idx] = (up - down) / (2.0 * eps)
+    return G
+
+
 def numerical_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> tuple[list, list]:
     """Central-difference estimates ``(dW, db)`` of the mean loss's gradients.
 

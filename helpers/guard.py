@@ -294,16 +294,20 @@ class ProbeGuard:
     its backward pass on the training data with floating-point warnings silenced, and accepts
     the step only if every parameter, activation, loss and gradient of the copy is finite and
     within :func:`limit`. The model itself only ever sees accepted steps, so the run stays
-    quiet; the price is one extra forward and backward pass per step.
+    quiet. The copy's pass on the training data is the one the next epoch needs: :meth:`reuse`
+    hands it to :func:`helpers.train.train` (with the copy's BatchNorm running statistics), so
+    the check costs a copy of the parameters, not a second pass.
     """
 
     def __init__(self, model, X, t, others=()):
         self.model, self.X, self.t, self.others = model, X, t, list(others)
         n = max(A.shape[0] for A in [X, *(A for A, _ in self.others)])
         self.limit = limit(model.dtype, n, model.sizes)
+        self._next = None
 
     def forget(self) -> None:
-        """Nothing is kept between checks."""
+        """Drop the pass kept for :meth:`reuse` (the parameters were changed elsewhere)."""
+        self._next = None
 
     def check_state(self, weights=None, biases=None) -> bool:
         """True if the model's current parameters give a finite, bounded pass (the arguments
@@ -311,7 +315,9 @@ class ProbeGuard:
         return self._probe(self.model.copy())
 
     def check_grads(self, grads, lr: float) -> bool:
-        """True if the step ``p -= lr * g`` for every parameter leads to a safe state."""
+        """True if the step ``p -= lr * g`` for every parameter leads to a safe state; the
+        caller then takes exactly that step (``model.step(grads, lr)``)."""
+        self._next = None
         probe = self.model.copy()
         with np.errstate(all="ignore"):
             for p, g in zip(probe.parameters(), grads.flat(), strict=True):
@@ -320,9 +326,20 @@ class ProbeGuard:
                 p -= lr * g
         return self._probe(probe)
 
+    def reuse(self):
+        """``(cache, loss, grads)`` of the model's current state on the training data, from the
+        last accepted check, or None; the model takes the copy's running statistics (what its
+        own training-mode pass would have left)."""
+        kept, self._next = self._next, None
+        if kept is None:
+            return None
+        running, cache, loss, grads = kept
+        if running is not None:
+            self.model.running = running
+        return cache, loss, grads
+
     def _ok(self, a) -> bool:
-        a = np.asarray(a)
-        return a.size == 0 or bool(np.all(np.abs(a) <= self.limit))  # False for nan and inf
+        return a.size == 0 or float(np.max(np.abs(a))) <= self.limit  # False for nan
 
     def _probe(self, probe) -> bool:
         with np.errstate(all="ignore"):
@@ -330,9 +347,11 @@ class ProbeGuard:
                 return False
             for A, T in [*self.others, (self.X, self.t)]:
                 _, cache = probe._forward(A)
-                if not all(self._ok(a) for a in cache.pre[1:] + cache.post[1:]):
-                    return False
-                if not math.isfinite(probe._loss(cache, T)):
+                loss = probe._loss(cache, T)
+                if not (math.isfinite(loss) and all(self._ok(a) for a in cache.post[1:])):
                     return False
             grads = probe._backward(cache, self.t, input_grad=False)
-            return all(self._ok(g) for g in grads.flat())
+            if not all(self._ok(g) for g in grads.flat()):
+                return False
+        self._next = (getattr(probe, "running", None), cache, loss, grads)
+        return True

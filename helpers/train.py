@@ -275,14 +275,18 @@ def _loop(model, X, t, epochs, lr, steps, rng, callback, val, what, g, rows) -> 
     ``steps = (batch_size, drop)``: ``drop`` is None or ``(p, mask_rng)`` for dropout.
     """
     (batch_size, drop), diverged_at, stopped = steps, None, False
-    n = X.shape[0]
+    n, probing = X.shape[0], isinstance(g, guard.ProbeGuard)
     try:
         if not g.check_state(model.weights, model.biases):
             diverged_at = 0
         for epoch in range(epochs + 1 if diverged_at is None else 0):
-            _, cache = model._forward(X, reuse=True)
-            loss = model._loss(cache, t)
-            grads = model._backward(cache, t, input_grad=False, reuse=True)
+            kept = g.reuse() if probing else None  # the probe's pass of this very state
+            if kept is None:
+                _, cache = model._forward(X, reuse=True)
+                loss = model._loss(cache, t)
+                grads = model._backward(cache, t, input_grad=False, reuse=True)
+            else:
+                cache, loss, grads = kept
             row = {"loss": loss, "accuracy": model._accuracy(cache, t)}
             row.update(layer_row(model, cache, grads, what))
             if val is not None:

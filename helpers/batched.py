@@ -61,7 +61,7 @@ def _check_models(models) -> list:
     for i, m in enumerate(models):
         if not isinstance(m, MLP) or not guard.is_plain(m):
             raise TypeError(
-                f"models[{i}] must be a plain MLP (stacked restarts take no norm layers or "
+                f"models[{i}] must be an MLP, a plain one (stacked restarts take no norm layers or "
                 f"residual blocks; train such a model with helpers.train.train); got {m!r}"
             )
     first = models[0]

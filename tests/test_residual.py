@@ -158,9 +158,9 @@ def test_train_ends_a_diverging_normalised_run_quietly():
 
 def test_restarts_and_dropout_refuse_the_new_models():
     X, y = data.make_moons(40, noise=0.1, rng=np.random.default_rng(0))
-    with pytest.raises(TypeError, match="plain MLP"):
+    with pytest.raises(TypeError, match="must be an MLP, a plain one"):
         batched.train_restarts([MLP([2, 4, 1], norm="layer")], X, y, epochs=1, lr=0.1)
-    with pytest.raises(TypeError, match="plain MLP"):
+    with pytest.raises(TypeError, match="must be an MLP, a plain one"):
         batched.train_restarts([ResidualMLP(2, 4, 2, 1)], X, y, epochs=1, lr=0.1)
     with pytest.raises(ValueError, match="dropout"):
         train(MLP([2, 4, 1], norm="batch"), X, y, epochs=1, lr=0.1, dropout=0.5)

@@ -97,7 +97,7 @@ def scale_sweep(scales=SWEEP_SCALES, *, norms=(None, "batch", "layer"),
                        width, epochs, lr, acc)  # fmt: skip
 
 
-def scale_invariance(scales=(0.1, 1.0, 10.0), *, depth: int = 5, width: int = 16,
+def scale_invariance(scales=(1.0, 10.0, 100.0), *, depth: int = 5, width: int = 16,
                      seed: int = 0) -> dict:  # fmt: skip
     """One hidden layer's weights ``W_2`` multiplied by each ``scale`` ``c``, in a tanh net
     with BatchNorm and in the same net without.

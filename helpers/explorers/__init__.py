@@ -35,6 +35,7 @@ interrupt and the explorer shows the run up to that epoch.
 
 from .base import Explorer, display_mode
 from .depth import WIDTHS, DepthExplorer, build_depth_explorer
+from .residual import ResidualExplorer, build_residual_explorer
 from .saturation import SaturationExplorer, build_saturation_explorer
 from .symmetry import BIAS_OPTIONS, SymmetryExplorer, build_symmetry_explorer
 from .training import TrainingExplorer, build_training_explorer
@@ -44,6 +45,7 @@ EXPLORERS = {
     "saturation": build_saturation_explorer,
     "depth": build_depth_explorer,
     "training": build_training_explorer,
+    "residual": build_residual_explorer,
 }
 """Every explorer builder by name (the registry the contract tests run over)."""
 
@@ -53,10 +55,12 @@ __all__ = [
     "WIDTHS",
     "DepthExplorer",
     "Explorer",
+    "ResidualExplorer",
     "SaturationExplorer",
     "SymmetryExplorer",
     "TrainingExplorer",
     "build_depth_explorer",
+    "build_residual_explorer",
     "build_saturation_explorer",
     "build_symmetry_explorer",
     "build_training_explorer",

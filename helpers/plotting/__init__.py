@@ -13,6 +13,7 @@ One module per kind of figure, every name re-exported here (``plotting.plot_laye
 ``saturation``  f and f' of an activation, pre-activations with the saturated region, outputs
 ``units``       each hidden unit's output along a path through the data
 ``boundary``    a 2-D dataset and a network's decision boundary
+``sweeps``      a quantity against a swept setting (median and min-max band over seeds)
 ==============  ==================================================================================
 
 Nothing here trains or calls ``plt.show()``/``savefig``: the numbers come from
@@ -127,6 +128,7 @@ from .style import (
     tidy_axes,
     use_style,
 )
+from .sweeps import plot_sweep, sweep_spread
 from .units import (
     data_path,
     fit_unit_axes,

@@ -126,17 +126,16 @@ class ResidualExplorer(Explorer):
             parts = [p for p in parts if p is not None]
             plotting.set_limits(ax, x=(0.5, depth + 0.5),
                                 y=plotting.sticky_decades(ax.get_ylim(), *parts))  # fmt: skip
-        stream = "stream RMS" if self.state["block"] == "residual" else "RMS per layer"
-        th = " (dashed: theory)" if v["fwd_theory"] is not None else ""
         t_std, t_grad, t_hist = self.titles
-        plotting.set_text(t_std, "forward: " + stream + th)
-        plotting.set_text(t_grad, "backward: gradient RMS")
-        plotting.set_text(t_hist, f"block {depth}: distribution")
+        plotting.set_text(t_std, "stream RMS" if self.state["block"] == "residual" else "RMS")
+        plotting.set_text(t_grad, "gradient RMS")
+        plotting.set_text(t_hist, f"block {depth}" + (" (note below)" if v["note"] else ""))
         note = f" &middot; <b>{v['note']}</b>" if v["note"] else ""
         return (
             f"forward RMS: block 1 <b>{C.fmt(v['fwd_rms'][0])}</b> &rarr; block {depth} "
             f"<b>{C.fmt(v['fwd_rms'][-1])}</b> &middot; gradient RMS: block {depth} "
             f"<b>{C.fmt(v['grad_rms'][-1])}</b> &rarr; block 1 <b>{C.fmt(v['grad_rms'][0])}</b>"
+            + (" &middot; dashed: theory" if v["fwd_theory"] is not None else "")
             + note
         )
 

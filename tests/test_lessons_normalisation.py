@@ -151,3 +151,86 @@ def test_conv2d_is_the_sum_over_the_window():
     out = conv2d(X, W)
     assert out.shape == (2, 4, 3, 3)
     np.testing.assert_allclose(out[1, 2, 0, 1], np.sum(X[1, :, 0:3, 1:4] * W[2]))
+
+
+def _layernorm(Z, gamma, beta, eps=1e-5):
+    mu, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
+    return gamma * (Z - mu) / np.sqrt(var + eps) + beta
+
+
+@pytest.mark.parametrize(
+    "fn, ok, hint",
+    [
+        (_layernorm, True, "Right"),
+        (lambda Z, g, b, eps=1e-5: (_layernorm(Z, g, b, eps), None), True, "Right"),
+        (
+            lambda Z, g, b, eps=1e-5: g * (Z - Z.mean(0)) / np.sqrt(Z.var(0) + eps) + b,
+            False,
+            "BatchNorm",
+        ),  # fmt: skip
+        (lambda Z, g, b, eps=1e-5: _layernorm(Z, 1.0, 0.0, eps), False, "gamma"),
+        (
+            lambda Z, g, b, eps=1e-5: (
+                g * (Z - Z.mean(1, keepdims=True)) / np.sqrt(Z.var(1, ddof=1, keepdims=True) + eps)
+                + b
+            ),
+            False,
+            "biased",
+        ),  # fmt: skip
+        (lambda Z, g, b, eps=1e-5: None, False, "return"),
+    ],
+)
+def test_check_layernorm_forward(fn, ok, hint, capsys):
+    from helpers import checks
+
+    assert checks.check_layernorm_forward(fn) is ok
+    assert hint in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "fn, ok, hint",
+    [
+        (lambda N, v: math.sqrt(1 + N * v), True, "measured"),
+        (lambda N, v: 1 + N * v, False, "variance"),
+        (lambda N, v: 1 + math.sqrt(N * v), False, "Standard deviations do not add"),
+        (lambda N, v: "3", False, "string"),
+    ],
+)
+def test_check_stream_std(fn, ok, hint, capsys):
+    from helpers import checks
+
+    assert checks.check_stream_std(fn) is ok
+    assert hint in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "fn, ok, hint",
+    [
+        (lambda N: 1 / math.sqrt(2 * N), True, "GPT-2"),
+        (lambda N: 1 / (2 * N), False, "alpha squared"),
+        (lambda N: 1.0, False, "solve"),
+    ],
+)
+def test_check_alpha(fn, ok, hint, capsys):
+    from helpers import checks
+
+    assert checks.check_alpha(fn) is ok
+    out = capsys.readouterr().out
+    assert hint in out
+    if ok:  # the measured growth of the variance is the wanted factor 2, within 5%
+        growth = float(out.split("grows by ")[1].split(" ")[0])
+        assert growth == pytest.approx(2.0, rel=0.05)
+
+
+def test_trunc_normal_keeps_its_bounds_and_refuses_empty_ones():
+    from helpers import init
+
+    w = init.trunc_normal(10_000, std=1.0, a=-0.5, b=1.0, rng=np.random.default_rng(0))
+    assert w.min() >= -0.5 and w.max() <= 1.0
+    assert np.mean(w) == pytest.approx(stats.truncnorm(-0.5, 1.0).mean(), abs=0.02)
+    again = init.trunc_normal(10_000, std=1.0, a=-0.5, b=1.0, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(w, again)
+    with pytest.raises(ValueError, match="a < b"):
+        init.trunc_normal(3, a=1.0, b=0.0, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="almost none"):
+        init.trunc_normal(3, std=0.02, a=5.0, b=6.0, rng=np.random.default_rng(0))

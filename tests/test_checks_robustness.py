@@ -36,6 +36,14 @@ MODEL = MLP([2, 3, 1])
 _CIRCLES = lessons.make_unbalanced("circles", n_major=120, n_minor=60, seed=0)
 
 BAD_ANSWERS = [
+    ("layernorm over the batch", checks.check_layernorm_forward,
+     lambda Z, g, b, eps=1e-5: g * (Z - Z.mean(0)) / np.sqrt(Z.var(0) + eps) + b, "BatchNorm"),
+    ("layernorm of the wrong shape", checks.check_layernorm_forward,
+     lambda Z, g, b, eps=1e-5: Z[:2], "shape"),
+    ("stream std as the variance", checks.check_stream_std, lambda N, v: 1 + N * v, "variance"),
+    ("stream std as a string", checks.check_stream_std, lambda N, v: "3", "string"),
+    ("alpha squared", checks.check_alpha, lambda N: 1 / (2 * N), "alpha squared"),
+    ("alpha as nan", checks.check_alpha, lambda N: float("nan"), "nan"),
     ("count as a string", checks.check_parameter_count, lambda s: "13", "string"),
     ("count of 1.9 for 2-1 is not truncated", checks.check_parameter_count, lambda s: 3.9, "3.9"),
     ("count as an array", checks.check_parameter_count, lambda s: np.array([1, 2]), "several"),
@@ -244,6 +252,11 @@ CHECKERS = {
     "check_leaky_gain": lambda v: checks.check_leaky_gain(lambda a: v),
     "check_first_update": lambda v: checks.check_first_update(lambda X, y: v, *_CIRCLES),
     "check_restarts": lambda v: checks.check_restarts(lambda q: v),
+    "check_layernorm_forward": lambda v: checks.check_layernorm_forward(
+        lambda Z, g, b, eps=1e-5: v
+    ),
+    "check_stream_std": lambda v: checks.check_stream_std(lambda n, b: v),
+    "check_alpha": lambda v: checks.check_alpha(lambda n: v),
 }
 
 

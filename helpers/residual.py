@@ -279,22 +279,25 @@ class ResidualMLP(MLP):
             raise ValueError(f"dH must have shape {cache.post[-2].shape}; got {dH.shape}")
         L = self.n_layers
         grads = Gradients(dW=[None] * L, db=[None] * L, delta=[None] * (L + 1), dA=[None] * (L + 1))
-        return self._blocks_backward(cache, dH, grads, False).dA[1:-1:2]
+        return self._blocks_backward(cache, dH, grads, False, params=False).dA[1:-1:2]
 
-    def _blocks_backward(self, cache, dH, grads, input_grad) -> Gradients:
-        """The blocks' part of the backward pass, from ``dH = dLoss/dH_N`` down to the input."""
+    def _blocks_backward(self, cache, dH, grads, input_grad, params=True) -> Gradients:
+        """The blocks' part of the backward pass, from ``dH = dLoss/dH_N`` down to the input
+        (``params=False``: the gradients reaching the stream only, no parameter gradients)."""
         W, (dW, db, delta, dA) = self.weights, (grads.dW, grads.db, grads.delta, grads.dA)
         dA[self.n_layers - 1] = dH
         dgam, dbet, dalp = [], [], []
         for k in range(self.n_blocks, 0, -1):
             lo, li = 2 * k + 1, 2 * k  # the layers of W2_k and W1_k
-            if self.alphas:
+            if self.alphas and params:
                 dalp.append(np.array([np.sum(dH * cache.pre[lo])]))
             dV = delta[lo] = self.alpha(k) * dH
-            dW[lo - 1], db[lo - 1] = cache.inputs[lo - 1].T @ dV, dV.sum(axis=0)
+            if params:
+                dW[lo - 1], db[lo - 1] = cache.inputs[lo - 1].T @ dV, dV.sum(axis=0)
             dA[li] = dV @ W[lo - 1].T
             dU = delta[li] = dA[li] * activations.derivative(self.activation, cache.pre[li])
-            dW[li - 1], db[li - 1] = cache.inputs[li - 1].T @ dU, dU.sum(axis=0)
+            if params:
+                dW[li - 1], db[li - 1] = cache.inputs[li - 1].T @ dU, dU.sum(axis=0)
             dN = dU @ W[li - 1].T
             if self.norm is not None:
                 dN, dg, dbt = layers.norm_backward(dN, cache.norms[k - 1])
@@ -302,7 +305,8 @@ class ResidualMLP(MLP):
                 dbet.append(dbt)
             dH = dA[li - 1] = dH + dN
         delta[1] = dH
-        dW[0], db[0] = cache.inputs[0].T @ dH, dH.sum(axis=0)
+        if params:
+            dW[0], db[0] = cache.inputs[0].T @ dH, dH.sum(axis=0)
         if input_grad:
             dA[0] = delta[0] = dH @ W[0].T
         grads.extra = dgam[::-1] + dbet[::-1] + dalp[::-1]

@@ -224,3 +224,26 @@ def test_residual_model_refuses_bad_settings():
         MLP([2, 3, 1], norm="instance")
     with pytest.raises(ValueError, match="float64"):
         MLP([2, 3, 1], norm="layer", dtype="float32")
+
+
+def test_residual_explorer_follows_the_theory_and_names_what_does_not_apply():
+    import matplotlib
+
+    matplotlib.use("agg")
+    from helpers.explorers import build_residual_explorer
+
+    ex = build_residual_explorer(depth=40)
+    try:
+        v = ex.values
+        assert v["fwd_rms"].shape == v["grad_rms"].shape == (40,)
+        np.testing.assert_allclose(v["fwd_rms"], v["fwd_theory"], rtol=0.1)
+        ex.controls["scaling"].value = "rezero"  # every block starts as the identity
+        np.testing.assert_allclose(ex.values["fwd_rms"], ex.values["fwd_rms"][0])
+        ex.controls["scaling"].value = "fixup"
+        assert "without a norm" in ex.values["note"]
+        ex.set(norm="none", scaling="none", scale=100.0, depth=128)  # overflows, quietly
+        assert np.isinf(ex.values["fwd_rms"][-1]) and ex.values["fwd_theory"] is not None
+        ex.set(block="plain", scaling="gpt2")
+        assert "unused" in ex.values["note"]
+    finally:
+        ex.close()

@@ -5,7 +5,8 @@ its left in its own row)::
 
     data, activations, init                  datasets, activation functions, schemes
     mlp (_kernels, _structs, _targets)       the network: forward, backward, parameters
-    dropout                                  inverted dropout through a fixed mask
+    dropout, layers                          inverted dropout; BatchNorm, LayerNorm layers
+    normed, residual                         the MLP with norms (MLP(norm=...)); ResidualMLP
     theory, diagnostics                      what theory predicts, what a network measures
     guard, train, batched                    gradient descent (one run, or seeds stacked)
     lessons, checks                          the notebooks' experiments, exercise feedback

@@ -345,13 +345,21 @@ class ProbeGuard:
         with np.errstate(all="ignore"):
             if not all(self._ok(p) for p in probe.parameters()):
                 return False
-            for A, T in [*self.others, (self.X, self.t)]:
-                _, cache = probe._forward(A)
-                loss = probe._loss(cache, T)
-                if not (math.isfinite(loss) and all(self._ok(a) for a in cache.post[1:])):
+            _, cache = probe._forward(self.X)  # the training data first: its pass is kept
+            loss = probe._loss(cache, self.t)
+            if not self._finite_pass(cache, loss):
+                return False
+            running = getattr(probe, "running", None)
+            running = None if running is None else [r.copy() for r in running]
+            for A, T in self.others:
+                _, other = probe._forward(A)
+                if not self._finite_pass(other, probe._loss(other, T)):
                     return False
             grads = probe._backward(cache, self.t, input_grad=False)
             if not all(self._ok(g) for g in grads.flat()):
                 return False
-        self._next = (getattr(probe, "running", None), cache, loss, grads)
+        self._next = (running, cache, loss, grads)
         return True
+
+    def _finite_pass(self, cache, loss) -> bool:
+        return math.isfinite(loss) and all(self._ok(a) for a in cache.post[1:])

@@ -247,3 +247,27 @@ def test_residual_explorer_follows_the_theory_and_names_what_does_not_apply():
         assert "unused" in ex.values["note"]
     finally:
         ex.close()
+
+
+@pytest.mark.parametrize("batch_size", [None, 40])
+def test_reusing_the_probe_pass_changes_no_number(batch_size, monkeypatch):
+    from helpers import guard
+
+    X, y = data.make_moons(100, noise=0.1, rng=np.random.default_rng(0))
+    Xv, yv = data.make_moons(50, noise=0.1, rng=np.random.default_rng(1))
+    runs = []
+    for reuse in (True, False):
+        if not reuse:  # the model's own passes every epoch
+            monkeypatch.setattr(guard.ProbeGuard, "reuse", lambda self: None)
+        model = MLP([2, 8, 8, 1], norm="batch", seed=0)
+        h = train(model, X, y, epochs=15, lr=0.3, X_val=Xv, y_val=yv, batch_size=batch_size)
+        runs.append((h, model))
+    (ha, a), (hb, b) = runs
+    np.testing.assert_array_equal(ha.loss, hb.loss)
+    np.testing.assert_array_equal(ha.val_loss, hb.val_loss)
+    np.testing.assert_array_equal(ha.grad_norm, hb.grad_norm)
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(p, q)
+    for r, s in zip(a.running, b.running):
+        np.testing.assert_array_equal(r.mean, s.mean)
+        np.testing.assert_array_equal(r.var, s.var)

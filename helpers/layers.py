@@ -164,8 +164,8 @@ def norm_backward(dout, cache):
     simply ``dZ = inv * dx_hat``.
     """
     x_hat, inv, gamma, axis = cache
-    dgamma = np.sum(dout * x_hat, axis=0)
-    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=-2)  # over the samples (axis 0, or 1 in a stack)
+    dbeta = np.sum(dout, axis=-2)
     dx_hat = dout * gamma
     if axis is None:
         return dx_hat * inv, dgamma, dbeta
@@ -214,9 +214,9 @@ def layernorm_forward(Z, gamma, beta, *, eps=1e-5):
 
 def ln_forward(Z, gamma, beta, eps):
     """:func:`layernorm_forward` on checked arguments."""
-    mu = Z.mean(axis=1, keepdims=True)
-    var = Z.var(axis=1, keepdims=True)
-    return _normalise(Z, mu, var, gamma, beta, eps, 1)
+    mu = Z.mean(axis=-1, keepdims=True)
+    var = Z.var(axis=-1, keepdims=True)
+    return _normalise(Z, mu, var, gamma, beta, eps, -1)
 
 
 def layernorm_backward(dout, cache):

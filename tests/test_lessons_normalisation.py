@@ -52,6 +52,36 @@ def test_layernorm_beats_the_plain_net_at_scale_one(sweep):
     assert sweep.format().count("\n") == 1 + len(sweep.acc)
 
 
+@pytest.mark.parametrize("norm", [None, "batch", "layer"])
+@pytest.mark.parametrize("act", ["tanh", "relu"])
+def test_the_stacked_sweep_trains_as_train_does(norm, act):
+    # the sweep's nets, trained side by side, end where MLP(norm=...) + train() ends
+    from helpers.lessons._norm_stack import train_stack
+    from helpers.mlp import MLP
+    from helpers.train import train
+
+    X, y = norm_lessons.moons(64)
+    sizes = [2] + [8] * 6 + [1]
+    runs = [(0.1, 0.1, 0), (1.0, 0.3, 1)]  # (scale, lr, seed)
+    plain = [MLP(sizes, activation=act, init="normal", scale=s, seed=k) for s, _, k in runs]
+    loss, acc, diverged = train_stack(plain, [lr for _, lr, _ in runs], X, y, epochs=15,
+                                      norm=norm, activation=act)  # fmt: skip
+    for i, (s, lr, k) in enumerate(runs):
+        m = MLP(sizes, activation=act, init="normal", scale=s, seed=k, norm=norm)
+        h = train(m, X, y, epochs=15, lr=lr, record_layers=False)
+        assert not diverged[i]
+        np.testing.assert_allclose(loss[i], h.final_loss, rtol=1e-9)
+        assert acc[i] == h.final_accuracy
+
+
+def test_each_sweep_cell_keeps_its_best_learning_rate(sweep):
+    for key, lrs in sweep.best_lr.items():
+        med = np.median(sweep.loss[key], axis=2)  # scales x lrs
+        for i, lr in enumerate(lrs):
+            assert med[i, sweep.lrs.index(lr)] == med[i].min()
+    assert len(sweep.seeds) >= 3
+
+
 def test_batchnorm_output_is_scale_invariant_and_its_gradient_falls_as_one_over_c():
     r = lessons.scale_invariance()
     # only eps = 1e-5 in sqrt(var + eps) differs: a relative effect of about eps / Var(Z_2)

@@ -24,6 +24,7 @@ from .. import data as datasets
 from ..mlp import MLP
 from ..residual import SCALINGS, ResidualMLP
 from ..train import train
+from ._norm_stack import train_stack
 
 SWEEP_SCALES = (1e-3, 1e-2, 1e-1, 1.0, 1e1)
 """The weight scales (std of ``N(0, scale^2)``) of :func:`scale_sweep`."""
@@ -41,60 +42,85 @@ def _spread(values) -> tuple[float, float, float]:
     return float(np.median(v)), float(v.min()), float(v.max())
 
 
+SWEEP_LRS = (0.001, 0.01, 0.1, 1.0)
+"""The shared learning-rate grid of :func:`scale_sweep` (each cell takes its best)."""
+
+
 @dataclass
 class SweepResult:
-    """Final training accuracy ``acc[(norm, activation)]`` of shape ``(n_scales, n_seeds)``."""
+    """Final training accuracy ``acc[(norm, activation)]`` of shape ``(n_scales, n_seeds)`` at
+    each cell's best learning rate ``best_lr[(norm, activation)]`` (one per scale, from
+    ``lrs``); ``loss[(norm, activation)]`` of shape ``(n_scales, n_lrs, n_seeds)`` holds every
+    run's final training loss (inf: diverged)."""
 
     scales: tuple
     norms: tuple
     activations: tuple
     seeds: tuple
+    lrs: tuple
     depth: int
     width: int
     epochs: int
-    lr: float
+    n: int
     acc: dict
+    best_lr: dict
+    loss: dict
 
     def median(self, norm, activation, scale) -> float:
         return _spread(self.acc[(norm, activation)][self.scales.index(scale)])[0]
 
     def format(self) -> str:
-        """One row per norm and activation: median (min-max) accuracy at each scale."""
-        head = f"{'':22}" + "".join(f"{s:>17g}" for s in self.scales)
-        lines = [f"final training accuracy, median (min-max) over {len(self.seeds)} seeds", head]
+        """One row per norm and activation: median [min-max] accuracy and the best lr at each
+        scale."""
+        head = f"{'':17}" + "".join(f"{f's = {s:g}':>23}" for s in self.scales)
+        lines = [
+            f"final training accuracy, median [min-max] over {len(self.seeds)} seeds, "
+            f"at each cell's best lr of {self.lrs}",
+            head,
+        ]
         for (norm, act), a in self.acc.items():
             cells = []
-            for row in a:
+            for row, lr in zip(a, self.best_lr[(norm, act)]):
                 m, lo, hi = _spread(row)
-                cells.append(f"{m:>7.0%} ({lo:.0%}-{hi:.0%})")
-            lines.append(
-                f"{NORM_LABELS[norm] + ', ' + act:22}" + "".join(f"{c:>17}" for c in cells)
-            )
+                cells.append(f"{m:.0%} [{lo:.0%}-{hi:.0%}] @{lr:g}")
+            name = NORM_LABELS[norm] + ", " + act
+            lines.append(f"{name:17}" + "".join(f"{c:>23}" for c in cells))
         return "\n".join(lines)
 
 
 def scale_sweep(scales=SWEEP_SCALES, *, norms=(None, "batch", "layer"),
-                activations=("tanh", "relu"), seeds=(0, 1), depth: int = 20, width: int = 16,
-                epochs: int = 50, lr: float = 0.1, n: int = 64) -> SweepResult:  # fmt: skip
+                activations=("tanh", "relu"), seeds=(0, 1, 2), lrs=SWEEP_LRS, depth: int = 20,
+                width: int = 16, epochs: int = 100, n: int = 64) -> SweepResult:  # fmt: skip
     """Train a ``depth``-hidden-layer net of ``width`` units on the moons (``n`` points, full
-    batch, ``epochs`` epochs at ``lr``) from ``init="normal"`` at each scale; one thing varies
-    at a time (the norm, the activation, the scale), the data and seeds are the same."""
+    batch, ``epochs`` epochs) from ``init="normal"`` at each scale, from each seed, at each
+    learning rate of ``lrs``; one thing varies at a time (the norm, the activation, the scale),
+    the data and seeds are the same. Each cell (norm, activation, scale) keeps the learning rate
+    with the lowest median final training loss (a diverged run counts as inf), so no setting wins
+    or loses by the learning rate. The nets of one norm and activation are trained side by side
+    (same arithmetic as ``MLP(..., norm=norm)`` trained by :func:`helpers.train.train`)."""
     depth = _validate.positive_int(depth, "depth")
+    seeds = tuple(_validate.positive_int(s, "seed", minimum=0) for s in seeds)
+    lrs = tuple(sorted(_validate.real(lr, "lr", positive=True) for lr in lrs))
+    if not seeds or not lrs:
+        raise ValueError("give at least one seed and one learning rate")
     X, y = moons(n)
     sizes = [2] + [width] * depth + [1]
-    acc = {}
+    shape = (len(scales), len(lrs), len(seeds))
+    acc, best, losses = {}, {}, {}
     for norm in norms:
         for act in activations:
-            grid = np.empty((len(scales), len(seeds)))
-            for i, scale in enumerate(scales):
-                for j, seed in enumerate(seeds):
-                    model = MLP(sizes, activation=act, init="normal", scale=scale, seed=seed,
-                                norm=norm)  # fmt: skip
-                    h = train(model, X, y, epochs=epochs, lr=lr, record_layers=False)
-                    grid[i, j] = h.final_accuracy
-            acc[(norm, act)] = grid
-    return SweepResult(tuple(scales), tuple(norms), tuple(activations), tuple(seeds), depth,
-                       width, epochs, lr, acc)  # fmt: skip
+            models = [MLP(sizes, activation=act, init="normal", scale=sc, seed=seed)
+                      for sc in scales for _ in lrs for seed in seeds]  # fmt: skip
+            rates = [lr for _ in scales for lr in lrs for _ in seeds]
+            loss, a, _ = train_stack(models, rates, X, y, epochs=epochs, norm=norm,
+                                     activation=act)  # fmt: skip
+            loss, a = loss.reshape(shape), a.reshape(shape)
+            k = np.argmin(np.median(loss, axis=2), axis=1)  # the first lr wins a tie
+            acc[(norm, act)] = a[np.arange(len(scales)), k]
+            best[(norm, act)] = tuple(lrs[i] for i in k)
+            losses[(norm, act)] = loss
+    return SweepResult(tuple(scales), tuple(norms), tuple(activations), seeds, lrs, depth,
+                       width, epochs, n, acc, best, losses)  # fmt: skip
 
 
 def scale_invariance(scales=(1.0, 10.0, 100.0), *, depth: int = 5, width: int = 16,

@@ -249,6 +249,29 @@ def test_residual_explorer_follows_the_theory_and_names_what_does_not_apply():
         ex.close()
 
 
+def test_residual_explorer_redraws_a_scale_or_depth_change_by_blitting():
+    import matplotlib
+
+    matplotlib.use("agg")
+    from helpers.explorers import build_residual_explorer
+
+    ex = build_residual_explorer()
+    try:
+        ex.figure.canvas.draw()
+        before = dict(ex.renders)
+        for s in (0.5, 2.0, 1.5, 0.8):  # the outputs' size changes 50-fold, the axes do not
+            ex.controls["scale"].value = s
+        for d in (21, 23, 25, 22):  # within one nice x limit (25)
+            ex.controls["depth"].value = d
+        assert ex.renders["blit"] - before["blit"] >= 7
+        assert ex.renders["full"] == before["full"]
+        v = ex.values  # the histogram shows the outputs in units of their RMS
+        np.testing.assert_allclose(v["last_scaled"] * np.sqrt(np.mean(v["last"] ** 2)),
+                                   v["last"])  # fmt: skip
+    finally:
+        ex.close()
+
+
 @pytest.mark.parametrize("batch_size", [None, 40])
 def test_reusing_the_probe_pass_changes_no_number(batch_size, monkeypatch):
     from helpers import guard

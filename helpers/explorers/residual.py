@@ -29,6 +29,17 @@ def _rms(arrays) -> np.ndarray:
     return out
 
 
+def _in_rms_units(last):
+    """``last / RMS(last)`` and a fixed histogram range, ``(0, 4)`` if nothing is negative else
+    ``(-4, 4)``. The panel shows the shape of the distribution (its size is the RMS panel's
+    last point), so its axis limits do not move with the scale and a redraw is a blit."""
+    if last.size == 0:
+        return np.zeros(1), (0.0, 4.0)
+    r = diagnostics.rms(last)
+    scaled = last / r if r > 0 and math.isfinite(r) else np.zeros_like(last)
+    return scaled, ((0.0, 4.0) if float(np.min(last)) >= 0 else (-4.0, 4.0))
+
+
 class ResidualExplorer(Explorer):
     """Residual and normalised depth at initialisation: see :func:`build_residual_explorer`."""
 
@@ -60,7 +71,7 @@ class ResidualExplorer(Explorer):
                                                    colorbar=False)  # fmt: skip
         self.ax_std.set_xlabel("block")
         self.ax_grad.set_xlabel("block")
-        self.ax_hist.set_xlabel("last layer's outputs")
+        self.ax_hist.set_xlabel("last block's outputs / their RMS")
         self.titles = [plotting.panel_title(a, " ") for a in (self.ax_std, self.ax_grad,
                                                                 self.ax_hist)]  # fmt: skip
         self.animate(*self.std, *self.grad, *self.hist.lines)
@@ -94,8 +105,10 @@ class ResidualExplorer(Explorer):
             fwd_rms, grad_rms = _rms(fwd), _rms(back)
         th = self._theory(state, model, cache)
         last = fwd[-1][np.isfinite(fwd[-1])]
+        scaled, hist_range = _in_rms_units(last)
         return {"fwd_rms": fwd_rms, "grad_rms": grad_rms, "fwd_theory": th, "note": note,
-                "last": last, "n_finite": int(last.size)}  # fmt: skip
+                "last": last, "n_finite": int(last.size), "last_scaled": scaled,
+                "hist_range": hist_range}  # fmt: skip
 
     def _theory(self, state, model, cache):
         """The mean-field prediction of the forward RMS, where one applies (else None)."""
@@ -118,18 +131,21 @@ class ResidualExplorer(Explorer):
 
     def draw(self, v):
         depth = self.state["depth"]
+        # x up to a nice number of blocks (20, 25, 50, 100, 128): dragging the depth slider
+        # between two of them only blits
+        right = min(plotting.nice_ceil(depth), MAX_DEPTH) + 0.5
         plotting.update_layer_std(self.std, v["fwd_rms"], theory=v["fwd_theory"], limits=False)
         plotting.update_layer_std(self.grad, v["grad_rms"], limits=False)
-        plotting.update_layer_histograms(self.hist, [v["last"] if v["n_finite"] else np.zeros(1)])
+        plotting.update_layer_histograms(self.hist, [v["last_scaled"]], range=v["hist_range"])
         for ax, parts in ((self.ax_std, [v["fwd_rms"], v["fwd_theory"]]),
                           (self.ax_grad, [v["grad_rms"]])):  # fmt: skip
             parts = [p for p in parts if p is not None]
-            plotting.set_limits(ax, x=(0.5, depth + 0.5),
+            plotting.set_limits(ax, x=(0.5, right),
                                 y=plotting.sticky_decades(ax.get_ylim(), *parts))  # fmt: skip
         t_std, t_grad, t_hist = self.titles
         plotting.set_text(t_std, "stream RMS" if self.state["block"] == "residual" else "RMS")
         plotting.set_text(t_grad, "gradient RMS")
-        plotting.set_text(t_hist, f"block {depth}" + (" (note below)" if v["note"] else ""))
+        plotting.set_text(t_hist, "last block" + (" (note below)" if v["note"] else ""))
         note = f" &middot; <b>{v['note']}</b>" if v["note"] else ""
         return (
             f"forward RMS: block 1 <b>{C.fmt(v['fwd_rms'][0])}</b> &rarr; block {depth} "
@@ -158,10 +174,13 @@ def build_residual_explorer(*, block: str = "residual", norm: str = "layer",
     Panels: the forward RMS per block (the stream for residual blocks, each hidden layer's
     output for plain ones) with the mean-field theory dashed where it applies
     (:func:`helpers.theory.residual_stream`, :func:`helpers.theory.depth_theory`); the RMS of the
-    gradient reaching each block; the histogram of the last block's outputs.
+    gradient reaching each block; the histogram of the last block's outputs in units of their
+    RMS (the shape of the distribution on fixed axes; the RMS itself is the first panel's last
+    point), so that a change of scale redraws by blitting.
 
     ``values``: ``fwd_rms``, ``grad_rms`` (depth,), ``fwd_theory`` (depth,) or None, ``last``
-    (the finite outputs of the last block), ``n_finite``, ``note``.
+    (the finite outputs of the last block), ``n_finite``, ``last_scaled`` (``last`` over its RMS),
+    ``hist_range``, ``note``.
     """
     return ResidualExplorer(block=block, norm=norm, scaling=scaling, depth=depth, scheme=scheme,
                             scale=scale, activation=activation, seed=seed)  # fmt: skip

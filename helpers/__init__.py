@@ -13,6 +13,11 @@ its left in its own row)::
     plotting                                 artists from numbers (it never trains)
     explorers (widgets)                      controls that re-run the numbers, update artists
 
+One documented exception: ``MLP(..., norm="batch"|"layer")`` returns a ``normed.NormMLP``, so
+``MLP.__new__`` imports ``normed`` when (and only when) it is called with a norm. That import is
+at call time, never at module load (``import helpers.mlp`` loads nothing below its row), and it
+keeps the one constructor the notebooks use; ``NormMLP(...)`` is the same class called directly.
+
 ``theory`` holds every theory line the notebooks and explorers draw; it imports no widget.
 Import what you need, for example ``from helpers.mlp import MLP``.
 """

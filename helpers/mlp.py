@@ -63,7 +63,7 @@ class MLP(Model):
 
     def __new__(cls, *args, norm=None, **kwargs):
         if norm is not None and cls is MLP:
-            from .normed import NormMLP  # normed builds on this module
+            from .normed import NormMLP  # the layering's one exception: see helpers/__init__
 
             cls = NormMLP
         return super().__new__(cls)

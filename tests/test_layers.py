@@ -145,3 +145,16 @@ def test_dropout_is_re_exported():
 def test_bad_input_is_refused_with_a_message(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_mlp_loads_normed_only_when_asked_for_a_norm():
+    # the layering's one exception (helpers/__init__): MLP.__new__ imports normed at call time
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from helpers.mlp import MLP; assert 'helpers.normed' not in sys.modules; "
+        "m = MLP([2, 3, 1], norm='batch'); from helpers.normed import NormMLP; "
+        "assert type(m) is NormMLP and m.norm == 'batch'; assert type(MLP([2, 3, 1])) is MLP"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

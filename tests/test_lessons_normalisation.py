@@ -74,6 +74,13 @@ def test_the_stacked_sweep_trains_as_train_does(norm, act):
         assert acc[i] == h.final_accuracy
 
 
+def test_the_sweep_refuses_an_unknown_norm_or_no_learning_rate():
+    with pytest.raises(ValueError, match="norm"):
+        lessons.scale_sweep(norms=("group",))
+    with pytest.raises(ValueError, match="learning rate"):
+        lessons.scale_sweep(lrs=())
+
+
 def test_each_sweep_cell_keeps_its_best_learning_rate(sweep):
     for key, lrs in sweep.best_lr.items():
         med = np.median(sweep.loss[key], axis=2)  # scales x lrs

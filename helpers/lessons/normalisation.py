@@ -22,6 +22,7 @@ import numpy as np
 from .. import _validate, theory
 from .. import data as datasets
 from ..mlp import MLP
+from ..normed import check_norm
 from ..residual import SCALINGS, ResidualMLP
 from ..train import train
 from ._norm_stack import train_stack
@@ -103,6 +104,7 @@ def scale_sweep(scales=SWEEP_SCALES, *, norms=(None, "batch", "layer"),
     lrs = tuple(sorted(_validate.real(lr, "lr", positive=True) for lr in lrs))
     if not seeds or not lrs:
         raise ValueError("give at least one seed and one learning rate")
+    norms = tuple(check_norm(nm, allow_none=True) for nm in norms)
     X, y = moons(n)
     sizes = [2] + [width] * depth + [1]
     shape = (len(scales), len(lrs), len(seeds))
@@ -119,7 +121,7 @@ def scale_sweep(scales=SWEEP_SCALES, *, norms=(None, "batch", "layer"),
             acc[(norm, act)] = a[np.arange(len(scales)), k]
             best[(norm, act)] = tuple(lrs[i] for i in k)
             losses[(norm, act)] = loss
-    return SweepResult(tuple(scales), tuple(norms), tuple(activations), seeds, lrs, depth,
+    return SweepResult(tuple(scales), norms, tuple(activations), seeds, lrs, depth,
                        width, epochs, n, acc, best, losses)  # fmt: skip
 
 

@@ -4,7 +4,7 @@ the MLP's settings. Part of :mod:`helpers.mlp`, which re-exports the two classes
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -59,11 +59,44 @@ class Gradients:
     db: list
     delta: list
     dA: list
+    extra: list = field(default_factory=list)
+    """Gradients of a model's further parameters (norm ``gamma``/``beta``, residual ``alpha``),
+    in the order of ``model.parameters()`` after the weights and biases; empty for the MLP."""
 
     @property
     def dZ(self) -> list:
         """Alias of :attr:`delta`."""
         return self.delta
+
+    def flat(self) -> list:
+        """``[dW_1, db_1, dW_2, db_2, ..., *extra]``: the order of ``model.parameters()``."""
+        out = []
+        for gW, gb in zip(self.dW, self.db):
+            out += [gW, gb]
+        return out + list(self.extra)
+
+
+class Model:
+    """The protocol that :func:`helpers.train.train`, :mod:`helpers.guard`,
+    :func:`helpers.gradcheck.check_gradients` and :mod:`helpers.diagnostics` rely on.
+
+    :class:`helpers.mlp.MLP` (plain or with ``norm=``) and
+    :class:`helpers.residual.ResidualMLP` implement it. A model has ``L = n_layers`` weight
+    matrices ``weights[l - 1]`` of shape ``(sizes[l - 1], sizes[l])`` with ``biases[l - 1]``,
+    attributes ``sizes``, ``activation``, ``output``, ``dtype``, and:
+
+    - ``layer_activation(l)``: the activation applied after weight layer ``l`` (1..L);
+    - ``as_input(X)``, ``check_targets(y, n)``: checked inputs and targets;
+    - ``forward(X)`` / ``_forward(X, reuse=False)`` -> ``(out, cache)``: ``cache.pre[l]``
+      is the input of layer ``l``'s activation, ``cache.post[l]`` its output (shape
+      ``(n, sizes[l])``), ``cache.logits`` the output layer's pre-activations;
+    - ``_loss(cache, t)``, ``_accuracy(cache, t)``; ``loss``, ``accuracy``, ``predict``,
+      ``predict_proba``;
+    - ``backward(cache, y)`` / ``_backward(cache, t, input_grad=True, reuse=False)`` ->
+      :class:`Gradients`; ``parameters()``: the live parameter arrays, in the order of
+      ``Gradients.flat()``; ``step(grads, lr)``: ``p -= lr * g`` for every pair;
+    - ``copy()``, ``release_buffers()``.
+    """
 
 
 def check_sizes(sizes) -> list[int]:
@@ -132,14 +165,29 @@ def check_gradients(grads, weights: list) -> Gradients:
 
 
 def check_model(model, what: str = "model"):
-    """``model`` if it is a :class:`helpers.mlp.MLP` (or a subclass); else a TypeError."""
-    from .mlp import MLP  # mlp imports this module
-
-    if not isinstance(model, MLP):
+    """``model`` if it follows the :class:`Model` protocol (an MLP, plain or normalised, or a
+    ResidualMLP); else a TypeError."""
+    if not isinstance(model, Model):
         raise TypeError(
-            f"{what} must be a helpers.mlp.MLP (for example MLP([2, 16, 1])); got {_kind(model)}"
+            f"{what} must be a helpers.mlp.MLP (for example MLP([2, 16, 1])) or a "
+            f"helpers.residual.ResidualMLP; got {_kind(model)}"
         )
     return model
+
+
+def draw_bias(bias, bias_scale: float, fan_in: int, fan_out: int, rng) -> np.ndarray:
+    """One layer's biases for the MLP's ``bias`` setting (a number, or one of its
+    ``BIAS_MODES``), drawn from ``rng`` where random."""
+    if not isinstance(bias, str):
+        return np.full(fan_out, bias)
+    if bias == "zeros":
+        return np.zeros(fan_out)
+    if bias == "normal":
+        return rng.normal(0.0, bias_scale, size=fan_out)
+    if bias == "uniform":
+        return rng.uniform(-bias_scale, bias_scale, size=fan_out)
+    a = 1.0 / np.sqrt(fan_in)  # "torch": nn.Linear's default bias
+    return rng.uniform(-a, a, size=fan_out)
 
 
 def _kind(value) -> str:

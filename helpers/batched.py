@@ -59,8 +59,11 @@ def _check_models(models) -> list:
     if isinstance(models, MLP) or not hasattr(models, "__len__") or len(models) == 0:
         raise TypeError(f"models must be a non-empty list of MLP; got {models!r}")
     for i, m in enumerate(models):
-        if not isinstance(m, MLP):
-            raise TypeError(f"models[{i}] must be an MLP; got {type(m).__name__}")
+        if not isinstance(m, MLP) or not guard.is_plain(m):
+            raise TypeError(
+                f"models[{i}] must be an MLP, a plain one (stacked restarts take no norm layers or "
+                f"residual blocks; train such a model with helpers.train.train); got {m!r}"
+            )
     first = models[0]
     for i, m in enumerate(models[1:], start=1):
         for attr in ("sizes", "activation", "output", "dtype"):

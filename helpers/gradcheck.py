@@ -11,6 +11,13 @@ import numpy as np
 from . import _validate, dropout
 from ._structs import check_model
 
+GRADIENT_FLOOR = 1e-3
+"""In :func:`check_gradients`, an array's error is relative to its own largest gradient, but
+never to less than this fraction of the model's largest gradient: a central difference in
+float64 resolves a gradient only to about 1e-11 absolute (rounding, see below), so a gradient
+that is 0 or tiny by construction would otherwise fail for no bug. A wrong gradient of any
+size above ``1e-7 * GRADIENT_FLOOR`` times the largest still fails."""
+
 
 def rel_error(a, b) -> float:
     """Relative error of two arrays in the max norm: max|a - b| / max(max|a|, max|b|).
@@ -28,11 +35,44 @@ def rel_error(a, b) -> float:
     return float(np.max(np.abs(a - b))) / den
 
 
+def numerical_gradient_array(f, x: np.ndarray, dout, *, eps: float = 1e-5) -> np.ndarray:
+    """Central-difference estimate of ``sum(dout * f(x))``'s gradient with respect to ``x``.
+
+    ``f`` maps the array ``x`` (nudged in place, entry by entry, and restored exactly) to an
+    array of ``dout``'s shape: what a layer's ``*_backward(dout, cache)`` returns for its
+    input (CS231n's ``eval_numerical_gradient_array``).
+    """
+    eps = _validate.real(eps, "eps", positive=True)
+    dout = _validate.numeric_array(dout, "dout")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError(f"x must be a float64 numpy array (nudged in place); got {type(x)}")
+    G = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        up = float(np.sum(np.asarray(f(x)) * dout))
+        x[idx] = old - eps
+        down = float(np.sum(np.asarray(f(x)) * dout))
+        x[idx] = old
+        G[idx] = (up - down) / (2.0 * eps)
+    return G
+
+
 def numerical_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> tuple[list, list]:
-    """Central-difference estimates ``(dW, db)`` of the mean loss's gradients.
+    """Central-difference estimates ``(dW, db)`` of the mean loss's gradients (the weights and
+    biases only; :func:`numerical_parameter_gradients` has every parameter)."""
+    flat = numerical_parameter_gradients(model, X, y, eps=eps, masks=masks)
+    L = len(model.weights)
+    return flat[0 : 2 * L : 2], flat[1 : 2 * L : 2]
+
+
+def numerical_parameter_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> list:
+    """Central-difference estimates of the mean loss's gradients, one array per entry of
+    ``model.parameters()`` (``[dW_1, db_1, ...]`` for the MLP, then any further parameters).
 
     Each parameter is nudged by +-eps in turn and restored exactly afterwards. ``masks`` (from
-    :func:`helpers.dropout.draw_masks`) applies dropout with these fixed masks to every pass.
+    :func:`helpers.dropout.draw_masks`, plain MLP only) applies dropout with these fixed masks
+    to every pass.
     """
     eps = _validate.real(eps, "eps", positive=True)
     _float64_only(model)
@@ -60,12 +100,20 @@ def numerical_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> tuple[
             G[idx] = (up - down) / (2.0 * eps)
         return G
 
-    return [estimate(W) for W in model.weights], [estimate(b) for b in model.biases]
+    return [estimate(P) for P in model.parameters()]
 
 
 def check_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> float:
     """Largest relative error (see :func:`rel_error`) between ``model.backward`` and central
-    differences, over every weight matrix and bias vector.
+    differences, over every parameter array of ``model.parameters()`` (weights, biases, and a
+    normalised or residual model's gamma, beta and alpha).
+
+    The check runs on a copy of the model, so a BatchNorm model's running statistics are left
+    as they were. A parameter array whose gradients (analytic and numerical) are all below
+    :data:`GRADIENT_FLOOR` times the model's largest gradient (a bias in front of a BatchNorm,
+    a layer behind a zero-initialised one, a ReZero scalar that has little effect yet) is
+    measured against that floor instead of its own size: there a central difference is mostly
+    rounding noise, which a relative error would call a failure.
 
     With ``masks`` (one per hidden layer, from :func:`helpers.dropout.draw_masks`) both sides use
     dropout with these fixed masks: :func:`helpers.dropout.backward` against the differences of
@@ -78,13 +126,21 @@ def check_gradients(model, X, y, *, eps: float = 1e-5, masks=None) -> float:
     0, or the finite difference straddles it and the check fails for a reason that is not a bug.
     """
     _float64_only(model)
+    model = model.copy()
     if masks is None:
         grads = model.backward(model.forward(X)[1], y)
     else:
         grads = dropout.backward(model, dropout.forward(model, X, masks)[1], y)
-    num_dW, num_db = numerical_gradients(model, X, y, eps=eps, masks=masks)
-    errors = [rel_error(a, n) for a, n in zip(grads.dW, num_dW)]
-    errors += [rel_error(a, n) for a, n in zip(grads.db, num_db)]
+    analytic = grads.flat()
+    numeric = numerical_parameter_gradients(model, X, y, eps=eps, masks=masks)
+    top = max(float(np.max(np.abs(a), initial=0.0)) for a in analytic)
+    errors = []
+    for a, n in zip(analytic, numeric, strict=True):
+        big = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(n), initial=0.0)))
+        if big < GRADIENT_FLOOR * top:  # rounding-limited: relative to the floor instead
+            errors.append(float(np.max(np.abs(a - n), initial=0.0)) / (GRADIENT_FLOOR * top))
+        else:
+            errors.append(rel_error(a, n))
     return max(errors)
 
 

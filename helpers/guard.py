@@ -159,6 +159,10 @@ class Guard:
         """Drop the bounds kept from the last check (the parameters were changed elsewhere)."""
         self._known = False
 
+    def check_grads(self, grads, lr: float) -> bool:
+        """:meth:`check_step` for the model's own parameters and ``grads`` (its backward pass)."""
+        return self.check_step(self.model.weights, self.model.biases, grads.dW, grads.db, lr)
+
     def check_step(self, weights, biases, dW, db, lr: float) -> bool:
         """True if the step ``W -= lr dW`` is safe and so is the state it leads to.
 
@@ -267,3 +271,95 @@ class Guard:
             return True
         self._rho, self._delta = rho, delta  # keep the current state's bounds
         return False
+
+
+def is_plain(model) -> bool:
+    """True for a plain MLP (no norm layers, no residual blocks)."""
+    return getattr(model, "norm", None) is None and not getattr(model, "residual", False)
+
+
+def for_model(model, X, t, others=()):
+    """The guard for ``model``: :class:`Guard` (the bounds above) for a plain MLP,
+    :class:`ProbeGuard` for a normalised or residual network, whose norm layers divide by a
+    standard deviation and so escape bounds by products of norms."""
+    if is_plain(model):
+        return Guard(model, X, t, others)
+    return ProbeGuard(model, X, t, others)
+
+
+class ProbeGuard:
+    """A guard that tries the next state on a copy of the model before the step is taken.
+
+    :meth:`check_grads` applies the step to a copy, runs its forward pass on every input and
+    its backward pass on the training data with floating-point warnings silenced, and accepts
+    the step only if every parameter, activation, loss and gradient of the copy is finite and
+    within :func:`limit`. The model itself only ever sees accepted steps, so the run stays
+    quiet. The copy's pass on the training data is the one the next epoch needs: :meth:`reuse`
+    hands it to :func:`helpers.train.train` (with the copy's BatchNorm running statistics), so
+    the check costs a copy of the parameters, not a second pass.
+    """
+
+    def __init__(self, model, X, t, others=()):
+        self.model, self.X, self.t, self.others = model, X, t, list(others)
+        n = max(A.shape[0] for A in [X, *(A for A, _ in self.others)])
+        self.limit = limit(model.dtype, n, model.sizes)
+        self._next = None
+
+    def forget(self) -> None:
+        """Drop the pass kept for :meth:`reuse` (the parameters were changed elsewhere)."""
+        self._next = None
+
+    def check_state(self, weights=None, biases=None) -> bool:
+        """True if the model's current parameters give a finite, bounded pass (the arguments
+        are accepted for :class:`Guard`'s signature; the model's own parameters are used)."""
+        return self._probe(self.model.copy())
+
+    def check_grads(self, grads, lr: float) -> bool:
+        """True if the step ``p -= lr * g`` for every parameter leads to a safe state; the
+        caller then takes exactly that step (``model.step(grads, lr)``)."""
+        self._next = None
+        probe = self.model.copy()
+        with np.errstate(all="ignore"):
+            for p, g in zip(probe.parameters(), grads.flat(), strict=True):
+                if not self._ok(g):
+                    return False
+                p -= lr * g
+        return self._probe(probe)
+
+    def reuse(self):
+        """``(cache, loss, grads)`` of the model's current state on the training data, from the
+        last accepted check, or None; the model takes the copy's running statistics (what its
+        own training-mode pass would have left)."""
+        kept, self._next = self._next, None
+        if kept is None:
+            return None
+        running, cache, loss, grads = kept
+        if running is not None:
+            self.model.running = running
+        return cache, loss, grads
+
+    def _ok(self, a) -> bool:
+        return a.size == 0 or float(np.max(np.abs(a))) <= self.limit  # False for nan
+
+    def _probe(self, probe) -> bool:
+        with np.errstate(all="ignore"):
+            if not all(self._ok(p) for p in probe.parameters()):
+                return False
+            _, cache = probe._forward(self.X)  # the training data first: its pass is kept
+            loss = probe._loss(cache, self.t)
+            if not self._finite_pass(cache, loss):
+                return False
+            running = getattr(probe, "running", None)
+            running = None if running is None else [r.copy() for r in running]
+            for A, T in self.others:
+                _, other = probe._forward(A)
+                if not self._finite_pass(other, probe._loss(other, T)):
+                    return False
+            grads = probe._backward(cache, self.t, input_grad=False)
+            if not all(self._ok(g) for g in grads.flat()):
+                return False
+        self._next = (running, cache, loss, grads)
+        return True
+
+    def _finite_pass(self, cache, loss) -> bool:
+        return math.isfinite(loss) and all(self._ok(a) for a in cache.post[1:])

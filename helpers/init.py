@@ -282,3 +282,25 @@ def lsuv(model, X, *, tol: float = 0.01, max_iter: int = 10, seed: int = 0):
     from .lsuv import lsuv as _lsuv
 
     return _lsuv(model, X, tol=tol, max_iter=max_iter, seed=seed)
+
+
+def trunc_normal(shape, *, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                 rng: np.random.Generator) -> np.ndarray:  # fmt: skip
+    """``N(mean, std^2)`` restricted to ``[a, b]``, with PyTorch's ``trunc_normal_`` semantics:
+    ``a`` and ``b`` are *values* (the defaults -2 and 2 are not "two standard deviations";
+    with ``std=0.02`` they cut nothing). Drawn by rejection: fresh normal numbers replace the
+    ones outside ``[a, b]`` until none is left (so ``[a, b]`` must hold some probability)."""
+    std = _validate.real(std, "std", positive=True)
+    mean, a, b = (_validate.real(v, w) for v, w in ((mean, "mean"), (a, "a"), (b, "b")))
+    if not a < b:
+        raise ValueError(f"the bounds need a < b; got a={a}, b={b}")
+    r2 = std * math.sqrt(2.0)
+    if math.erf((b - mean) / r2) - math.erf((a - mean) / r2) < 1e-6:
+        raise ValueError(f"[a, b] = [{a}, {b}] holds almost none of N({mean}, {std}^2)")
+    rng = _validate.rng(rng)
+    out = rng.normal(mean, std, size=shape)
+    bad = (out < a) | (out > b)
+    while bad.any():
+        out[bad] = rng.normal(mean, std, size=int(bad.sum()))
+        bad = (out < a) | (out > b)
+    return out

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _kernels, _structs, _targets, _validate, activations
 from . import init as schemes
-from ._structs import DTYPES, Cache, Gradients, check_dtype, check_seed, check_sizes
+from ._structs import DTYPES, Cache, Gradients, Model, check_dtype, check_seed, check_sizes
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
 """Output layers and their losses: sigmoid + binary cross-entropy, softmax + cross-entropy with
@@ -27,7 +27,7 @@ BIAS_MODES = ("zeros", "normal", "uniform", "torch")
 U(-bias_scale, bias_scale); ``torch`` U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as ``nn.Linear`` does."""
 
 
-class MLP:
+class MLP(Model):
     """A fully connected network with one activation for every hidden layer.
 
     Parameters
@@ -54,7 +54,19 @@ class MLP:
         One of :data:`DTYPES`. The parameters are drawn in float64 (the same numbers for every
         dtype) and rounded to ``dtype``; inputs are converted to it and every array of the
         forward and backward pass has it. Losses are returned as Python floats.
+    norm : None, "batch" or "layer"
+        A normalisation between each hidden layer's affine map and its activation: the model
+        is then a :class:`helpers.normed.NormMLP` (float64 only).
     """
+
+    norm = None
+
+    def __new__(cls, *args, norm=None, **kwargs):
+        if norm is not None and cls is MLP:
+            from .normed import NormMLP  # the layering's one exception: see helpers/__init__
+
+            cls = NormMLP
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -68,7 +80,10 @@ class MLP:
         bias_scale: float = 0.1,
         seed: int = 0,
         dtype="float64",
+        norm=None,
     ):
+        if norm is not None:  # MLP(norm=...) made a NormMLP (see __new__), which takes it
+            raise ValueError(f"{type(self).__name__} takes no norm; got norm={norm!r}")
         self.sizes = check_sizes(sizes)
         self.dtype = check_dtype(dtype)
         self.activation = activations.check_activation(activation)
@@ -85,13 +100,8 @@ class MLP:
             )
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []
-        self.init, self.scale, self.seed, self.bias, self.bias_scale = (
-            init,
-            scale,
-            seed,
-            bias,
-            bias_scale,
-        )
+        self.init, self.scale, self.seed = init, scale, seed
+        self.bias, self.bias_scale = bias, bias_scale
         self.reinitialize(init=init, scale=scale, bias=bias, bias_scale=bias_scale, seed=seed)
 
     # ------------------------------------------------------------------ parameters
@@ -141,22 +151,14 @@ class MLP:
         self.weights, self.biases = [], []
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
             W = schemes.initialize(self.init, fan_in, fan_out, scale=self.scale, rng=rng)
-            b = self._draw_bias(fan_in, fan_out, rng)
+            b = _structs.draw_bias(self.bias, self.bias_scale, fan_in, fan_out, rng)
             self.weights.append(W.astype(self.dtype, copy=False))
             self.biases.append(b.astype(self.dtype, copy=False))
         return self
 
-    def _draw_bias(self, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
-        if not isinstance(self.bias, str):
-            return np.full(fan_out, self.bias)
-        if self.bias == "zeros":
-            return np.zeros(fan_out)
-        if self.bias == "normal":
-            return rng.normal(0.0, self.bias_scale, size=fan_out)
-        if self.bias == "uniform":
-            return rng.uniform(-self.bias_scale, self.bias_scale, size=fan_out)
-        a = 1.0 / np.sqrt(fan_in)  # "torch": nn.Linear's default bias
-        return rng.uniform(-a, a, size=fan_out)
+    def parameters(self) -> list[np.ndarray]:
+        """The live arrays ``[W_1, b_1, W_2, b_2, ...]`` (the order of ``Gradients.flat()``)."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
 
     def get_params(self) -> list[np.ndarray]:
         """Copies of ``[W_1, b_1, W_2, b_2, ...]``."""
@@ -174,7 +176,7 @@ class MLP:
         :data:`DTYPES`); ``astype("float64")`` of a float32 model is what a gradient check
         needs."""
         dtype = check_dtype(dtype)
-        new = object.__new__(MLP)
+        new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
         new.__dict__.pop("_buffers", None)  # a copy has its own work arrays
         new.__dict__.pop("_step_buffers", None)

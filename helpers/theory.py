@@ -356,9 +356,17 @@ MEAN_FIELD = (
 names are looked up on first use rather than imported here."""
 
 
+STREAM = ("StreamTheory", "residual_stream")
+"""The residual stream's theory (:mod:`helpers.stream_theory`), also ``helpers.theory.*``."""
+
+
 def __getattr__(name: str):
     if name in MEAN_FIELD:
         from . import meanfield
 
         return getattr(meanfield, name)
+    if name in STREAM:
+        from . import stream_theory
+
+        return getattr(stream_theory, name)
     raise AttributeError(f"module 'helpers.theory' has no attribute {name!r}")

@@ -128,17 +128,17 @@ def record_names(record=None, record_layers: bool = True) -> tuple[str, ...]:
 def layer_row(model, cache, grads, what) -> dict:
     """The per-layer diagnostics ``what`` of one epoch: name -> list of per-layer values."""
     hidden = range(1, model.n_layers)
-    act = model.activation
+    acts = {l: model.layer_activation(l) for l in hidden}
     row = {}
     if "grad_norm" in what:
         row["grad_norm"] = [diagnostics.norm(g) for g in grads.dW]
     if "act_std" in what:
         row["act_std"] = [diagnostics.std(cache.post[l]) for l in hidden]
     if "saturated" in what:
-        row["saturated"] = [diagnostics.saturated_fraction(cache.pre[l], act) for l in hidden]
+        row["saturated"] = [diagnostics.saturated_fraction(cache.pre[l], acts[l]) for l in hidden]
     if "dead" in what:
         row["dead"] = [
-            diagnostics.dead_fraction(cache.pre[l]) if act == "relu" else 0.0 for l in hidden
+            diagnostics.dead_fraction(cache.pre[l]) if acts[l] == "relu" else 0.0 for l in hidden
         ]
     if "spread" in what:
         row["spread"] = [diagnostics.unit_spread(model.weights[l - 1]) for l in hidden]
@@ -230,10 +230,15 @@ def train(model, X, y, *, epochs: int, lr: float, batch_size: int | None = None,
         model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val
     )
     drop = None
+    if dropout_.check_rate(dropout) > 0.0 and not guard.is_plain(model):
+        raise ValueError(
+            f"dropout in train() is for the plain MLP; got a {type(model).__name__} "
+            f"(norm={getattr(model, 'norm', None)!r}): use dropout=0.0"
+        )
     if dropout_.check_rate(dropout) > 0.0:  # masks from their own stream: the shuffle is unchanged
         drop = (float(dropout), np.random.default_rng([int(seed), 1]))
         batch_size = batch_size or X.shape[0]
-    g = guard.Guard(model, X, t, [val] if val else [])
+    g = guard.for_model(model, X, t, [val] if val else [])
     start, rows = time.perf_counter(), []
     flags = _loop(model, X, t, epochs, lr, (batch_size, drop), rng, callback, val, what, g, rows)
     seconds = time.perf_counter() - start
@@ -270,14 +275,18 @@ def _loop(model, X, t, epochs, lr, steps, rng, callback, val, what, g, rows) -> 
     ``steps = (batch_size, drop)``: ``drop`` is None or ``(p, mask_rng)`` for dropout.
     """
     (batch_size, drop), diverged_at, stopped = steps, None, False
-    n = X.shape[0]
+    n, probing = X.shape[0], isinstance(g, guard.ProbeGuard)
     try:
         if not g.check_state(model.weights, model.biases):
             diverged_at = 0
         for epoch in range(epochs + 1 if diverged_at is None else 0):
-            _, cache = model._forward(X, reuse=True)
-            loss = model._loss(cache, t)
-            grads = model._backward(cache, t, input_grad=False, reuse=True)
+            kept = g.reuse() if probing else None  # the probe's pass of this very state
+            if kept is None:
+                _, cache = model._forward(X, reuse=True)
+                loss = model._loss(cache, t)
+                grads = model._backward(cache, t, input_grad=False, reuse=True)
+            else:
+                cache, loss, grads = kept
             row = {"loss": loss, "accuracy": model._accuracy(cache, t)}
             row.update(layer_row(model, cache, grads, what))
             if val is not None:
@@ -291,7 +300,7 @@ def _loop(model, X, t, epochs, lr, steps, rng, callback, val, what, g, rows) -> 
             if epoch == epochs:
                 break
             if batch_size is None:
-                if not g.check_step(model.weights, model.biases, grads.dW, grads.db, lr):
+                if not g.check_grads(grads, lr):
                     diverged_at = epoch + 1
                     break
                 model.step(grads, lr)
@@ -326,7 +335,7 @@ def _minibatch_epoch(model, X, t, batch_size, order, lr, g, drop=None) -> bool:
             masks = dropout_.draw_masks(model, len(idx), drop[0], rng=drop[1])
             _, bcache = dropout_.forward(model, X[idx], masks)
             grads = dropout_.backward(model, bcache, t[idx])
-        if not g.check_step(model.weights, model.biases, grads.dW, grads.db, lr):
+        if not g.check_grads(grads, lr):
             return False
         model.step(grads, lr)
     return True

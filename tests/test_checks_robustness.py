@@ -44,6 +44,14 @@ BAD_ANSWERS = [
     ("trainable depth raising", checks.check_trainable_depth, lambda w2, b2: 1 / 0, "ZeroDivision"),
     ("lsuv leaving the weights", checks.check_lsuv_loop, lambda model, X: model, "did not change"),
     ("lsuv without return", checks.check_lsuv_loop, lambda model, X: None, "return"),
+    ("layernorm over the batch", checks.check_layernorm_forward,
+     lambda Z, g, b, eps=1e-5: g * (Z - Z.mean(0)) / np.sqrt(Z.var(0) + eps) + b, "BatchNorm"),
+    ("layernorm of the wrong shape", checks.check_layernorm_forward,
+     lambda Z, g, b, eps=1e-5: Z[:2], "shape"),
+    ("stream std as the variance", checks.check_stream_std, lambda N, v: 1 + N * v, "variance"),
+    ("stream std as a string", checks.check_stream_std, lambda N, v: "3", "string"),
+    ("alpha squared", checks.check_alpha, lambda N: 1 / (2 * N), "alpha squared"),
+    ("alpha as nan", checks.check_alpha, lambda N: float("nan"), "nan"),
     ("count as a string", checks.check_parameter_count, lambda s: "13", "string"),
     ("count of 1.9 for 2-1 is not truncated", checks.check_parameter_count, lambda s: 3.9, "3.9"),
     ("count as an array", checks.check_parameter_count, lambda s: np.array([1, 2]), "several"),
@@ -255,6 +263,11 @@ CHECKERS = {
     "check_critical_sigma_w2": lambda v: checks.check_critical_sigma_w2(v),
     "check_trainable_depth": lambda v: checks.check_trainable_depth(lambda w2, b2: v),
     "check_lsuv_loop": lambda v: checks.check_lsuv_loop(lambda model, X: v),
+    "check_layernorm_forward": lambda v: checks.check_layernorm_forward(
+        lambda Z, g, b, eps=1e-5: v
+    ),
+    "check_stream_std": lambda v: checks.check_stream_std(lambda n, b: v),
+    "check_alpha": lambda v: checks.check_alpha(lambda n: v),
 }
 
 

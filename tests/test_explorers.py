@@ -30,6 +30,9 @@ OTHER = {
     "lr": [0.2],
     "epochs": [50],
     "restarts": [2],
+    "block": ["plain"],
+    "norm": ["batch", "none"],
+    "scaling": ["gpt2"],
 }
 
 

@@ -57,6 +57,7 @@ CONTROLS = {
     "symmetry": ["scheme", "scale", "activation", "bias", "seed", "steps"],
     "saturation": ["scale", "activation", "fan_in"],
     "depth": ["scheme", "scale", "activation", "depth", "width"],
+    "residual": ["block", "norm", "scaling", "depth", "scheme", "scale", "activation"],
     "training": [
         "dataset",
         "scheme",
@@ -590,6 +591,9 @@ def _drive(ex, name):
         ex.controls["scale"].value = 0.02
     elif name == "depth":
         ex.set(scheme="he_normal", scale=1.5, activation="relu", depth=6, width=32)
+    elif name == "residual":
+        ex.set(block="plain", norm="batch", scaling="gpt2", depth=6, scheme="lecun_normal")
+        ex.set(block="residual", norm="none", scaling="fixup", scale=0.5, activation="tanh")
     elif name == "training":
         ex.set(dataset="xor", scheme="lecun_normal", activation="tanh", depth=1, width=4)
         ex.set(lr=0.2, epochs=10, seed=2, restarts=2, scale=0.5)
@@ -617,6 +621,7 @@ def test_twenty_rounds_of_every_explorer_leave_no_figures_and_no_widgets(backend
         "symmetry": {"steps": 20},
         "training": {"epochs": 10, "n": 60, "resolution": 30},
         "depth": {"depth": 4, "width": 32},
+        "residual": {"depth": 4},
     }
     for round_ in range(20):
         for name, build in widgets.EXPLORERS.items():

@@ -7,8 +7,8 @@ through :mod:`._student`.
 
 One module per notebook group, all re-exported here (notebooks call ``checks.<name>``):
 :mod:`.environment` (00), :mod:`.basics` (01), :mod:`.symmetry` (02), :mod:`.scale` (03),
-:mod:`.variance` (04), :mod:`.training` (05), :mod:`.claims` (06), :mod:`.signal_propagation`
-(09); :mod:`.exercises` holds the
+:mod:`.variance` (04), :mod:`.training` (05), :mod:`.claims` (06), :mod:`.normalisation` (08),
+:mod:`.signal_propagation` (09); :mod:`.exercises` holds the
 exercises that need a derivation (02, 04, 06).
 """
 
@@ -21,6 +21,7 @@ from .environment import (
     environment_report,
 )
 from .exercises import check_first_update, check_leaky_gain, check_restarts
+from .normalisation import check_alpha, check_layernorm_forward, check_stream_std
 from .scale import check_largest_safe_scale
 from .signal_propagation import check_critical_sigma_w2, check_lsuv_loop, check_trainable_depth
 from .symmetry import check_predicted_changes
@@ -42,6 +43,9 @@ __all__ = [
     "check_first_update",
     "check_leaky_gain",
     "check_restarts",
+    "check_layernorm_forward",
+    "check_stream_std",
+    "check_alpha",
     "check_critical_sigma_w2",
     "check_trainable_depth",
     "check_lsuv_loop",

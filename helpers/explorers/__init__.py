@@ -37,6 +37,7 @@ from .base import Explorer, display_mode
 from .depth import WIDTHS, DepthExplorer, build_depth_explorer
 from .isometry import IsometryExplorer, build_isometry_explorer
 from .phase import PhaseExplorer, build_phase_explorer
+from .residual import ResidualExplorer, build_residual_explorer
 from .saturation import SaturationExplorer, build_saturation_explorer
 from .symmetry import BIAS_OPTIONS, SymmetryExplorer, build_symmetry_explorer
 from .training import TrainingExplorer, build_training_explorer
@@ -46,6 +47,7 @@ EXPLORERS = {
     "saturation": build_saturation_explorer,
     "depth": build_depth_explorer,
     "training": build_training_explorer,
+    "residual": build_residual_explorer,
     "phase": build_phase_explorer,
     "isometry": build_isometry_explorer,
 }
@@ -59,12 +61,14 @@ __all__ = [
     "Explorer",
     "IsometryExplorer",
     "PhaseExplorer",
+    "ResidualExplorer",
     "SaturationExplorer",
     "SymmetryExplorer",
     "TrainingExplorer",
     "build_depth_explorer",
     "build_isometry_explorer",
     "build_phase_explorer",
+    "build_residual_explorer",
     "build_saturation_explorer",
     "build_symmetry_explorer",
     "build_training_explorer",

@@ -10,8 +10,9 @@ One module per notebook group, all re-exported here (notebooks call ``lessons.<n
 :mod:`.claims_scale` (06), :mod:`.deep` (07), :mod:`.stochastic` (SGD, dropout and the
 symmetry: 02 and 06), :mod:`.fluctuations` (04: one finite network against the expectation;
 PyTorch's default bias at depth), :mod:`.sigmoid_gain` (06: the sigmoid's gain, LeCun's scaled
-tanh), :mod:`.init_checks` (03: checks at initialisation), :mod:`.exercises` (answers the
-checkers compare with).
+tanh), :mod:`.init_checks` (03: checks at initialisation), :mod:`.normalisation` and
+:mod:`.modern_init` (08: norms, residual streams, transformer-era init, convolution fan-in),
+:mod:`.exercises` (answers the checkers compare with).
 """
 
 from .basics import (
@@ -79,6 +80,24 @@ from .init_checks import (
     format_init_checks,
     log_prior_bias,
     relu_bias_dead_units,
+)
+from .modern_init import (
+    LAYER_DEFAULTS,
+    conv_fan_in,
+    fixed_std_table,
+    format_conv_fan_in,
+    format_fixed_std_table,
+    format_layer_defaults,
+    format_trunc_normal,
+    layer_defaults,
+    trunc_normal_pitfall,
+)
+from .normalisation import (
+    format_scale_invariance,
+    residual_training,
+    scale_invariance,
+    scale_sweep,
+    stream_growth,
 )
 from .restarts import (
     RestartSweep,
@@ -156,6 +175,20 @@ from .variance import (
 )
 
 __all__ = [
+    "LAYER_DEFAULTS",
+    "conv_fan_in",
+    "fixed_std_table",
+    "format_conv_fan_in",
+    "format_fixed_std_table",
+    "format_layer_defaults",
+    "format_scale_invariance",
+    "format_trunc_normal",
+    "layer_defaults",
+    "residual_training",
+    "scale_invariance",
+    "scale_sweep",
+    "stream_growth",
+    "trunc_normal_pitfall",
     "collapse_error",
     "collapse_linear",
     "count_parameters_by_edges",

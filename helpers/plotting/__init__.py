@@ -14,6 +14,7 @@ One module per kind of figure, every name re-exported here (``plotting.plot_laye
 ``units``       each hidden unit's output along a path through the data and over the plane
 ``boundary``    a 2-D dataset and a network's decision boundary
 ``phase``       the phase diagram of signal propagation, trainability, Jacobian spectra, muP
+``sweeps``      a quantity against a swept setting (median and min-max band over seeds)
 ==============  ==================================================================================
 
 Nothing here trains or calls ``plt.show()``/``savefig``: the numbers come from
@@ -151,6 +152,7 @@ from .style import (
     tidy_axes,
     use_style,
 )
+from .sweeps import plot_sweep, sweep_spread
 from .units import (
     MAP_CMAP,
     data_path,

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
@@ -76,13 +78,21 @@ def main(argv=None) -> int:
     parser.add_argument("--visitors", type=int, default=3, help="visitors per pool size")
     parser.add_argument("--warm", type=float, default=45.0, help="seconds before the first visit")
     parser.add_argument("--gap", type=float, default=2.0, help="seconds between visitors")
-    parser.add_argument("--explorers", type=int, default=4, help="explorers on the page")
+    parser.add_argument(
+        "--explorers",
+        type=int,
+        default=None,
+        help="explorers on the page (default: the explorer cells of the notebook)",
+    )
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per visit")
     args = parser.parse_args(argv)
     problem = _lab.missing_requirements()
     if problem:
         parser.error(problem)
     pools = [int(p) for p in args.pools.split(",")]
+    if args.explorers is None:
+        nb = nbformat.read(present.EXPLORER_APP, as_version=4)
+        args.explorers = sum("_explorer(" in c.source for c in nb.cells if c.cell_type == "code")
     print(f"load average at start: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for pool in pools:
         times = run(pool, warm=args.warm, visitors=args.visitors, gap=args.gap,

@@ -24,16 +24,13 @@ import export_slides  # noqa: E402
 import present  # noqa: E402
 
 from helpers import plotting  # noqa: E402
+from helpers.explorers import EXPLORERS  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
 LESSON = NOTEBOOKS / "04_xavier_and_he.ipynb"  # math, figures and an explorer
 EXPLORER_PAGE = NOTEBOOKS / "explorer.ipynb"
-BUILDERS = (
-    "build_symmetry_explorer",
-    "build_saturation_explorer",
-    "build_depth_explorer",
-    "build_training_explorer",
-)
+BUILDERS = tuple(f"build_{name}_explorer" for name in EXPLORERS)
+"""Every explorer of the registry: the explorer page shows each of them once."""
 
 
 class _References(HTMLParser):
@@ -177,7 +174,7 @@ def test_command_line_writes_one_deck_per_notebook(tmp_path, capsys):
     ]
     page = (tmp_path / "explorer.slides.html").read_text(encoding="utf-8")
     images = [u for u in _references(page).images if u.startswith("data:image/png;base64,")]
-    assert len(images) == 4, "one picture per explorer"
+    assert len(images) == len(BUILDERS), "one picture per explorer"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,7 +344,7 @@ def test_slide_metadata_makes_a_deck(path):
 # The explorer page
 
 
-def test_explorer_page_shows_all_four_explorers_executed():
+def test_explorer_page_shows_every_explorer_executed():
     nb = nbformat.read(EXPLORER_PAGE, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code), "explorer.ipynb must be committed executed"
@@ -361,7 +358,7 @@ def test_explorer_page_shows_all_four_explorers_executed():
     assert not any("navigation" in c.metadata.get("tags", []) for c in nb.cells)
     assert nb.cells[0].source.startswith("# ")
     captions = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    assert sum("**Try it:**" in s and "**What to notice:**" in s for s in captions) == 4
+    assert sum("**Try it:**" in s and "**What to notice:**" in s for s in captions) == len(BUILDERS)
 
 
 def test_explorer_page_is_not_a_numbered_lesson():

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import _lab
+import nbformat
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -145,12 +146,16 @@ def act_and_check(page, explorer, what: str, action) -> dict:
     return {"what": what, "changed_pixels": n, **detail}
 
 
-def check_voila_app(page, notebook: Path, shots: Path, *, n_explorers: int = 4) -> list[dict]:
+def check_voila_app(page, notebook: Path, shots: Path, *, n_explorers=None) -> list[dict]:
     """Serve ``notebook`` as a Voilà page; every explorer must be drawn and react.
 
     Drags the first slider of every explorer, then changes the first explorer's first dropdown;
-    each time the explorer's figure must change. Returns what was done.
+    each time the explorer's figure must change. Returns what was done. ``n_explorers``
+    (default: the notebook's cells that build an explorer) is how many the page must show.
     """
+    if n_explorers is None:
+        nb = nbformat.read(notebook, as_version=4)
+        n_explorers = sum("_explorer(" in c.source for c in nb.cells if c.cell_type == "code")
     shots.mkdir(parents=True, exist_ok=True)
     offline = Offline(page)
     done = []

@@ -72,12 +72,12 @@ def main(argv=None) -> int:
         parser.error("this benchmark reads /proc/self/smaps_rollup: Linux only")
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     print(f"load average at start: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'notebook':<40} {'RSS MB':>7} {'PSS MB':>7} {'peak MB':>8} {'run s':>6}")
+    print(f"{'notebook':<46} {'RSS MB':>7} {'PSS MB':>7} {'peak MB':>8} {'run s':>6}")
     rows = []
     for path in paths:
         row = measure(path)
         rows.append(row)
-        print(f"{row['notebook']:<40} {row['rss']:7.0f} {row['pss']:7.0f} {row['peak']:8.0f} "
+        print(f"{row['notebook']:<46} {row['rss']:7.0f} {row['pss']:7.0f} {row['peak']:8.0f} "
               f"{row['seconds']:6.1f}")  # fmt: skip
     largest = max(rows, key=lambda r: r["rss"])
     verdict = "met" if largest["rss"] <= GOAL_MB else "NOT MET"

@@ -15,7 +15,7 @@ What it sets (each value can be changed below or through the variables named):
   core and slow everyone down.
 - Idle servers are stopped after ``INITLAB_HUB_IDLE`` seconds (default 3600) by the
   ``jupyterhub-idle-culler`` service, so that memory goes back to the machine.
-- Memory: a kernel holds 115-200 MB after *Run All* and its Jupyter server about 80 MB more
+- Memory: a kernel holds 115-240 MB after *Run All* and its Jupyter server about 140 MB more
   (``benchmarks/bench_memory.py``, ``benchmarks/bench_classroom.py``); budget 512 MB a student.
   Plain local processes are not limited; a spawner that can limit them (SystemdSpawner, or The
   Littlest JupyterHub, which uses it) takes ``mem_limit`` below.

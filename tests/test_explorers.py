@@ -119,6 +119,15 @@ def test_the_static_picture_shows_what_the_canvas_shows(explorer):
     assert np.mean(np.asarray(png) != shown) < 0.01  # the same artists, animated ones included
 
 
+def test_the_heading_shows_the_explorers_title(explorer):
+    # an explorer's own attributes must not shadow the contract's names (``title`` is the
+    # heading the widget shows and what repr() and the benchmarks read)
+    assert isinstance(explorer.title, str) and explorer.title == type(explorer).title
+    heading = explorer.widget.children[0]
+    assert heading.value == f"<b>{type(explorer).title}</b>"
+    assert repr(explorer).startswith(f"<{type(explorer).title}")
+
+
 def test_the_registry_names_its_builders():
     for name, build in explorers.EXPLORERS.items():
         assert build.__name__ == f"build_{name}_explorer" and build.__doc__

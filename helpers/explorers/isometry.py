@@ -83,8 +83,8 @@ class IsometryExplorer(Explorer):
         self.ax.set_ylim(0, 1.0)
         self.ax.axvline(1.0, color="grey", lw=1, ls=":")
         self.ax.legend(loc="upper left")
-        self.title = plotting.panel_title(self.ax, " ")
-        self.animate(*self.lines.values(), self.title)
+        self.heading = plotting.panel_title(self.ax, " ")
+        self.animate(*self.lines.values(), self.heading)
 
     def compute(self, state):
         act, scale, L = state["activation"], float(state["scale"]), int(state["depth"])
@@ -103,7 +103,7 @@ class IsometryExplorer(Explorer):
         for kind in KINDS:
             plotting.update_spectrum(self.lines[kind], v[kind])
         where = "critical" if v["scale"] == 1.0 else f"{C.fmt(v['scale'])} x critical sigma_w"
-        self.title.set_text(f"{v['activation']}, depth {v['depth']}, width {WIDTH}, {where}")
+        self.heading.set_text(f"{v['activation']}, depth {v['depth']}, width {WIDTH}, {where}")
         parts = []
         for kind in KINDS:
             lo, mid, hi = v[f"{kind}_quantiles"]

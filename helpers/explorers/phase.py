@@ -23,7 +23,7 @@ class PhaseExplorer(Explorer):
     """The order-to-chaos transition: see :func:`build_phase_explorer`."""
 
     title = "Phase explorer"
-    figsize = (10.0, 3.8)
+    figsize = (8.4, 3.6)
 
     def make_controls(self, *, scheme, scale, bias_variance, seed):
         self.seed = _validate.positive_int(seed, "seed", minimum=0)

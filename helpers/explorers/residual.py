@@ -53,7 +53,7 @@ class ResidualExplorer(Explorer):
         return {
             "block": C.dropdown(BLOCKS, block, "block"),
             "norm": C.dropdown(NORMS, norm, "norm"),
-            "scaling": C.dropdown(SCALINGS, scaling, "residual scaling"),
+            "scaling": C.dropdown(SCALINGS, scaling, "scaling"),
             "depth": C.int_slider(depth, 1, MAX_DEPTH, "depth"),
             "scheme": C.scheme_menu(scheme),
             "scale": C.scale_slider(scale),

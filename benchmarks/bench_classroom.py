@@ -54,14 +54,9 @@ CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 
 PROBE = r"""
 import json as _j, os as _o
-def _kb(path, key):
-    with open(path) as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
 print(_j.dumps({"pid": _o.getpid(), "ppid": _o.getppid()}))
 """
+"""Run in each kernel after the notebook: the kernel's pid and its server's (read from /proc)."""
 
 
 def memory_mb(pid: int) -> dict:

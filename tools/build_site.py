@@ -219,11 +219,7 @@ def _copy_mathjax(static: Path) -> None:
             "the jupyter-server-mathjax package is not installed (pip install -r requirements.txt):"
             " the site's formulas need its MathJax 2.7 files"
         )
-    for pattern in export_slides.MATHJAX_FILES:
-        for src in sorted(p for p in mathjax.glob(pattern) if p.is_file()):
-            dst = static / "mathjax" / src.relative_to(mathjax)
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dst)
+    export_slides.copy_mathjax(mathjax, static / "mathjax")
 
 
 def build(out: Path = DEFAULT_OUT, *, repo=None, branch="main", hub=None, quiet=False) -> Path:

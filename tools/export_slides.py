@@ -147,17 +147,22 @@ def copy_assets(
     }
     source = mathjax_source() if mathjax else None
     if source is not None:
-        for pattern in MATHJAX_FILES:
-            matches = sorted(p for p in source.glob(pattern) if p.is_file())
-            if not matches:
-                raise FileNotFoundError(
-                    f"MathJax file(s) {pattern!r} not found in {source}: the installed "
-                    "jupyter-server-mathjax is not the MathJax 2.7 layout this script expects"
-                )
-            for src in matches:
-                _copy_file(src, assets / "mathjax" / src.relative_to(source))
+        copy_mathjax(source, assets / "mathjax")
         urls["mathjax"] = f"{prefix}/mathjax/MathJax.js?config={MATHJAX_CONFIG}"
     return urls
+
+
+def copy_mathjax(source: Path, dest: Path) -> None:
+    """Copy the :data:`MATHJAX_FILES` of the MathJax folder ``source`` into ``dest``."""
+    for pattern in MATHJAX_FILES:
+        matches = sorted(p for p in source.glob(pattern) if p.is_file())
+        if not matches:
+            raise FileNotFoundError(
+                f"MathJax file(s) {pattern!r} not found in {source}: the installed "
+                "jupyter-server-mathjax is not the MathJax 2.7 layout this script expects"
+            )
+        for src in matches:
+            _copy_file(src, dest / src.relative_to(source))
 
 
 def strip_test_markers(nb):

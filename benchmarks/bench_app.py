@@ -12,7 +12,9 @@ before anyone asks), waits ``--warm`` seconds (long enough for the pool to have 
 notebook; with no pool nothing happens meanwhile), then lets ``--visitors`` visitors open the
 page one after the other in a fresh chromium tab each, ``--gap`` seconds apart. For each it
 prints the time from the request to the moment the page holds every explorer with a drawn
-figure (a non-blank ipympl canvas). A visitor served from the pool gets a kernel that has run
+figure (an ipympl figure canvas holding opaque, non-white pixels: the kernel's picture has
+arrived and been painted), and, before that, to the moment the explorers' widgets are on the page
+(their figures still empty: Voilà's JavaScript has loaded and built the widgets). A visitor served from the pool gets a kernel that has run
 the notebook already; once the pool is empty, a visitor waits for a kernel to run it. Everything
 it starts, it stops. Load averages are printed with the figures.
 """
@@ -34,26 +36,37 @@ import _lab  # noqa: E402  (the browser tests' chromium and selectors)
 import present  # noqa: E402
 
 DRAWN = """(n) => {
-  const sel = '.initlab-explorer .jupyter-matplotlib-figure canvas';
-  const canvases = [...document.querySelectorAll(sel)];
-  if (canvases.length < n) return false;
-  return canvases.slice(0, n).every(c => {
-    if (c.width === 0 || c.height === 0) return false;
+  // ipympl puts two canvases in each figure's canvas div: the figure, then a transparent one on
+  // top (the zoom rectangle). A figure counts as drawn when its canvas holds opaque pixels that
+  // are not white: an undrawn canvas is transparent black, so that colour alone would not do.
+  const divs = [...document.querySelectorAll('.initlab-explorer .jupyter-matplotlib-canvas-div')];
+  if (divs.length < n) return false;
+  return divs.slice(0, n).every(div => {
+    const c = div.querySelector('canvas');
+    if (!c || c.width === 0 || c.height === 0) return false;
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (let i = 0; i < d.length; i += 4 * 97) if (d[i] < 250 || d[i + 1] < 250) return true;
+    for (let i = 0; i < d.length; i += 4 * 97)
+      if (d[i + 3] === 255 && (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250)) return true;
     return false;
   });
 }"""
 
 
-def visit(context, url: str, n_explorers: int, timeout: float) -> float:
-    """Seconds from the request of ``url`` to ``n_explorers`` drawn explorer figures."""
+SHOWN = """(n) => document.querySelectorAll(
+  '.initlab-explorer .jupyter-matplotlib-canvas-div').length >= n"""
+
+
+def visit(context, url: str, n_explorers: int, timeout: float) -> tuple[float, float]:
+    """Seconds from the request of ``url`` to ``n_explorers`` explorers on the page (their
+    widgets built, the figures still empty), and to all their figures drawn."""
     page = context.new_page()
     try:
         start = time.perf_counter()
         page.goto(url, timeout=timeout * 1000)
-        page.wait_for_function(DRAWN, arg=n_explorers, timeout=timeout * 1000, polling=50)
-        return time.perf_counter() - start
+        page.wait_for_function(SHOWN, arg=n_explorers, timeout=timeout * 1000, polling=20)
+        shown = time.perf_counter() - start
+        page.wait_for_function(DRAWN, arg=n_explorers, timeout=timeout * 1000, polling=20)
+        return shown, time.perf_counter() - start
     finally:
         page.close()
 
@@ -97,9 +110,9 @@ def main(argv=None) -> int:
     for pool in pools:
         times = run(pool, warm=args.warm, visitors=args.visitors, gap=args.gap,
                     n_explorers=args.explorers, timeout=args.timeout)  # fmt: skip
-        shown = ", ".join(f"{t:.2f} s" for t in times)
-        print(f"pool {pool}: request -> {args.explorers} explorers drawn, visitor by visitor: "
-              f"{shown}")  # fmt: skip
+        shown = ", ".join(f"{a:.2f} / {b:.2f} s" for a, b in times)
+        print(f"pool {pool}: request -> {args.explorers} explorers shown / their figures drawn, "
+              f"visitor by visitor: {shown}")  # fmt: skip
     print(f"load average at end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} CPUs)")  # fmt: skip
     return 0

@@ -31,8 +31,13 @@ What it does:
    The timing is done in the page. Before each change the explorer's canvas pixels are hashed
    (``getContext('2d').getImageData``); a capture-phase ``keydown`` listener on ``window`` (the
    ``input`` event for dropdowns) notes ``performance.now()``; then a ``requestAnimationFrame``
-   loop hashes the canvas every frame. The latency is the time from the key event to the first
-   frame whose pixels differ from those before the change (resolution: one frame, ~17 ms);
+   loop looks at the canvas every frame and hashes its pixels in each frame after something
+   painted it (ipympl's ``drawImage``, ``clearRect``, ``putImageData``, found by wrapping those
+   methods of the canvas's 2-D context), after a change of its size, and every 30th frame in
+   any case: reading back and hashing a large canvas every frame would take ~2 ms of the page's
+   main thread per frame, CPU a student's page does not spend. The latency is the time from the
+   key event to the first frame whose pixels differ from those before the change (resolution:
+   one frame, ~17 ms);
    "final" is the time to the last change before the pixels stay the same for ``--settle``
    seconds (more than one frame when a redraw arrives in pieces). No change within
    ``--timeout`` seconds counts as a failure, as does a key press that did not move the control.
@@ -381,18 +386,36 @@ _BENCH_JS = r"""
     B.done = true;
   };
   // Count the canvas's drawImage calls (how ipympl paints each picture it receives), to tell
-  // "redrawn with the same pixels" from "not redrawn".
+  // "redrawn with the same pixels" from "not redrawn"; and note any paint (drawImage, clearRect,
+  // putImageData) so that the pixels are hashed only in frames after one (see B.changed).
   B.hook = (canvas) => {
     if (canvas.__initlabHooked) return;
-    const ctx = canvas.getContext('2d'), orig = ctx.drawImage;
-    ctx.drawImage = function () {
-      if (B.armed && B.t0 !== null) {
-        B.lastDraw = performance.now();
-        if (B.firstDraw === null) B.firstDraw = B.lastDraw;
-      }
-      return orig.apply(this, arguments);
-    };
+    const ctx = canvas.getContext('2d');
+    for (const name of ['drawImage', 'clearRect', 'putImageData']) {
+      const orig = ctx[name];
+      ctx[name] = function () {
+        canvas.__initlabPainted = true;
+        if (name === 'drawImage' && B.armed && B.t0 !== null) {
+          B.lastDraw = performance.now();
+          if (B.firstDraw === null) B.firstDraw = B.lastDraw;
+        }
+        return orig.apply(this, arguments);
+      };
+    }
     canvas.__initlabHooked = true;
+  };
+  // The canvas's hash if it may have changed since the last call, else `prev`. Reading back and
+  // hashing an 840x600 canvas takes ~2 ms of the page's main thread, every frame; a student's
+  // page does not, and on 2 cores that time is taken from the kernel and the browser. So the
+  // pixels are read only in the frame after a paint, after a change of the canvas size (which
+  // clears it), and every 30th frame in any case.
+  B.changed = (canvas, prev, frame) => {
+    const size = canvas.width + 'x' + canvas.height;
+    if (canvas.__initlabPainted || !prev.endsWith(':' + size) || frame % 30 === 0) {
+      canvas.__initlabPainted = false;
+      return B.hash(canvas);
+    }
+    return prev;
   };
   B.idle = (sel) => {
     const ind = document.querySelector(sel);
@@ -427,7 +450,7 @@ _BENCH_JS = r"""
     const tick = () => {
       const now = performance.now();
       if (B.cancel) return B.finish(B.cancel);
-      const h = B.hash(canvas);
+      const h = B.changed(canvas, prev, B.frames);
       B.frames++;
       if (track) B.track(canvas, indicatorSel, now);
       if (h !== prev) {
@@ -452,10 +475,11 @@ _BENCH_JS = r"""
     return true;
   };
   B.waitStable = (canvas, settleMs, timeoutMs) => new Promise((resolve) => {
+    B.hook(canvas);
     const t0 = performance.now();
-    let prev = B.hash(canvas), since = t0;
+    let prev = B.hash(canvas), since = t0, frame = 0;
     const tick = () => {
-      const now = performance.now(), h = B.hash(canvas);
+      const now = performance.now(), h = B.changed(canvas, prev, ++frame);
       if (h !== prev) { prev = h; since = now; }
       if (now - since >= settleMs) return resolve(true);
       if (now - t0 > timeoutMs) return resolve(false);
@@ -534,8 +558,9 @@ _BURST_JS = r"""
                 burst_ms: k.length ? k[k.length - 1] - k[0] : null,
                 changes: R.changes.map(rel), statuses: R.statuses.map(([t, s]) => [rel(t), s])};
   };
+  let frame = 0;
   const tick = () => {
-    const now = performance.now(), h = B.hash(canvas);
+    const now = performance.now(), h = B.changed(canvas, prev, ++frame);
     if (h !== prev) { prev = h; R.changes.push(now); }
     const status = B.idle(a.indicator) ? 'idle' : 'busy', st = R.statuses;
     if (!st.length || st[st.length - 1][1] !== status) st.push([now, status]);

@@ -27,7 +27,7 @@ class SymmetryExplorer(Explorer):
     """Why weights must not all start equal: see :func:`build_symmetry_explorer`."""
 
     title = "Symmetry explorer"
-    figsize = (8.4, 7.0)
+    figsize = (8.4, 5.6)
 
     def make_controls(self, *, scheme, scale, activation, bias, seed, steps, dataset, hidden,
                       lr, n):  # fmt: skip
@@ -58,7 +58,7 @@ class SymmetryExplorer(Explorer):
 
     def build(self, fig):
         k = min(self.hidden, MAP_UNITS)
-        top, bottom = fig.add_gridspec(2, 1, height_ratios=(1.0, 4.8))
+        top, bottom = fig.add_gridspec(2, 1, height_ratios=(1.0, 3.6))
         cells = top.subgridspec(1, MAP_UNITS)
         self.ax_maps = [fig.add_subplot(cells[0, j]) for j in range(k)]
         (self.ax_units, self.ax_grad), (self.ax_loss, self.ax_spread) = bottom.subgridspec(

@@ -239,3 +239,31 @@ def test_large_weights_and_learning_rates_are_quiet_for_every_scheme_and_activat
             train.set(dataset=dataset, activation=activation, scale=100.0, restarts=2)
             assert np.isfinite(train.values["final_losses"]).any() or train.values["n_diverged"]
     train.close()
+
+
+@pytest.mark.parametrize(
+    "name, control, first, then, blit",
+    [
+        ("symmetry", "steps", 210, 220, True),
+        ("residual", "depth", 21, 24, True),
+        ("depth", "depth", 11, 12, False),  # its layer colour bar spans the depth: redrawn
+    ],
+)
+def test_a_count_slider_moved_a_little_keeps_its_axis(name, control, first, then, blit):
+    ex = explorers.EXPLORERS[name](**SMALL.get(name, {}))
+    try:
+        ex.controls[control].value = first
+        ex.render()
+        renders = dict(ex.renders)
+        counts = [ax for ax in ex.figure.axes if ax.get_xlim()[0] in (0.0, 0.5)
+                  and ax.get_xlim()[1] >= first]  # fmt: skip
+        limits = [ax.get_xlim() for ax in counts]
+        assert counts
+        ex.controls[control].value = then
+        assert [ax.get_xlim() for ax in counts] == limits  # kept, and still shows every count
+        assert all(hi >= then for _, hi in limits)
+        if blit:
+            assert ex.renders["full"] == renders["full"] and ex.renders["axes"] == renders["axes"]
+            assert ex.renders["blit"] > renders["blit"]
+    finally:
+        ex.release()

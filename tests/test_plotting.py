@@ -358,6 +358,19 @@ def test_nice_limits_hold_still_while_the_data_move_a_little():
     assert plotting.decade_limits([0.031, 2.1]) == (1e-2, 10.0)
 
 
+def test_count_limits_are_round_and_leave_at_most_a_quarter_empty():
+    assert [plotting.count_limit(n) for n in (0, 1, 10, 11, 200, 210, 260, 2000, 2001)] == [
+        1.0, 1.0, 10.0, 12.5, 200.0, 250.0, 300.0, 2000.0, 2500.0
+    ]  # fmt: skip
+    for n in range(1, 3001):
+        top = plotting.count_limit(n)
+        assert n <= top < n / 0.75 + 1e-9
+    # a slider moved by one step mostly keeps the limit (4 of 5 steps of 10 from 200 to 1000)
+    same = [plotting.count_limit(n) == plotting.count_limit(n + 10) for n in range(200, 1000, 10)]
+    kept = sum(same)
+    assert kept >= 0.75 * 80
+
+
 def test_set_limits_and_set_text_leave_an_unchanged_figure_unchanged():
     fig, ax = plotting.new_figure()
     text = ax.text(0.5, 0.5, "a")

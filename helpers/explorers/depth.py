@@ -150,7 +150,7 @@ class DepthExplorer(Explorer):
                                   limits=False)  # fmt: skip
         parts = [v["act_std"], v["grad_std"]]
         parts += [a for a in (v["act_theory"], v["grad_theory"]) if a is not None]
-        plotting.set_limits(self.ax_std, x=(0.5, depth + 0.5),
+        plotting.set_limits(self.ax_std, x=(0.5, plotting.count_limit(depth) + 0.5),
                             y=plotting.sticky_decades(self.ax_std.get_ylim(), *parts))  # fmt: skip
         t_act, t_grad, t_std = self.titles
         zeros = " (zeros not shown)" if v["zero_share"] is not None else ""

@@ -131,9 +131,8 @@ class ResidualExplorer(Explorer):
 
     def draw(self, v):
         depth = self.state["depth"]
-        # x up to a nice number of blocks (20, 25, 50, 100, 128): dragging the depth slider
-        # between two of them only blits
-        right = min(plotting.nice_ceil(depth), MAX_DEPTH) + 0.5
+        # x up to a round number of blocks: dragging the depth slider between two only blits
+        right = min(plotting.count_limit(depth), MAX_DEPTH) + 0.5
         plotting.update_layer_std(self.std, v["fwd_rms"], theory=v["fwd_theory"], limits=False)
         plotting.update_layer_std(self.grad, v["grad_rms"], limits=False)
         plotting.update_layer_histograms(self.hist, [v["last_scaled"]], range=v["hist_range"])

@@ -157,11 +157,11 @@ class SymmetryExplorer(Explorer):
                           f"{self.hidden}")  # fmt: skip
         self._draw_gradients(v["grad_to_units"])
         plotting.update_loss(self.loss_line, v["loss"])
-        plotting.set_limits(self.ax_loss, x=(0, max(v["steps"], 1)))
+        plotting.set_limits(self.ax_loss, x=(0, plotting.count_limit(v["steps"])))
         end = "diverged" if v["diverged"] else f"accuracy {C.pct(v['accuracy'])}"
         plotting.set_text(t_loss, f"loss {C.fmt(v['final_loss'])}, {end}")
         plotting.update_unit_spread(self.spread_lines, v["history"])
-        plotting.set_limits(self.ax_spread, x=(0, max(v["steps"], 1)))
+        plotting.set_limits(self.ax_spread, x=(0, plotting.count_limit(v["steps"])))
         top = float(np.max(v["spread"])) if v["spread"].size else 0.0
         plotting.set_text(self.spread_note, "exactly 0 at every step" if top == 0 else "")
         return self._readout(v)

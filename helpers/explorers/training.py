@@ -151,7 +151,7 @@ class TrainingExplorer(Explorer):
         plotting.update_loss(self.loss_line, hist.loss)
         curves = [h.loss for h in v["histories"]] if several else [hist.loss]
         plotting.fit_loss_axes(self.ax_loss, curves)
-        plotting.set_limits(self.ax_loss, x=(0, max(s["epochs"], 1)))
+        plotting.set_limits(self.ax_loss, x=(0, plotting.count_limit(s["epochs"])))
         t_loss, t_db, t_grad, t_seeds = self.titles
         t_loss.set_text(f"loss {C.fmt(v['final_loss'])}{self._ending(v)}")
         self.boundary = plotting.update_decision_boundary(self.boundary, v["model"], X, y)
@@ -198,7 +198,7 @@ class TrainingExplorer(Explorer):
         L = hist.grad_norm.shape[1]
         for i, line in enumerate(self.grad_lines[:L]):
             line.set_label(f"layer {i + 1}" + (" (output)" if i + 1 == L else ""))
-        plotting.set_limits(self.ax_grad, x=(0, max(epochs, 1)))
+        plotting.set_limits(self.ax_grad, x=(0, plotting.count_limit(epochs)))
         if self.ax_grad.get_legend() is None or len(self.ax_grad.get_legend().texts) != L:
             self.ax_grad.legend(loc="lower left", ncols=3 if L > 3 else 1,
                                 fontsize=plotting.fontsize("legend"))  # fmt: skip
@@ -233,7 +233,7 @@ class TrainingExplorer(Explorer):
         if k == 1:
             acc = v["history"].accuracy
             self.accuracy_line.set_data(np.arange(acc.size), acc)
-            plotting.set_limits(self.ax_seeds, x=(0, max(self.state["epochs"], 1)))
+            plotting.set_limits(self.ax_seeds, x=(0, plotting.count_limit(self.state["epochs"])))
             self.seed_note.set_text("")
             return float(finals[0])
         xs = (np.arange(k) - (k - 1) / 2) / max(k, 2) * 1.2 if k > 1 else np.zeros(1)

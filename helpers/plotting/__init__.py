@@ -99,6 +99,7 @@ from .phase import (
     update_spectrum,
 )
 from .ranges import (
+    count_limit,
     decade_limits,
     finite_positive,
     histogram_fractions,

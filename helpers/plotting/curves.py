@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate
 from .colors import layer_colors, outcome_colors
-from .ranges import masked, spans_decades, sticky_decades, sticky_top
+from .ranges import count_limit, masked, spans_decades, sticky_decades, sticky_top
 from .style import set_limits, set_scale, tidy_axes
 
 LOSS_GID = "course-loss"
@@ -81,10 +81,11 @@ def update_loss(line, losses) -> None:
 
 def fit_loss_axes(ax, curves) -> None:
     """Explicit limits for one or more loss curves (each of shape (k + 1,)): x from 0 to the
-    longest, y from 0 (linear) or on a log axis when the finite losses span two decades."""
+    longest's k rounded up (:func:`~helpers.plotting.count_limit`), y from 0 (linear) or on a
+    log axis when the finite losses span two decades."""
     curves = [np.asarray(c, dtype=np.float64) for c in curves if np.size(c)]
     n = max([c.size for c in curves], default=1)
-    set_limits(ax, x=(0, max(n - 1, 1)))
+    set_limits(ax, x=(0, count_limit(n - 1)))
     allv = np.concatenate(curves) if curves else np.array([1.0])
     fin = allv[np.isfinite(allv)]
     if spans_decades(fin):
@@ -162,7 +163,7 @@ def update_grad_norms(lines, history) -> None:
             line.set_visible(False)
             line.set_label(f"_layer {i + 1}")
     ax = lines[0].axes
-    set_limits(ax, x=(0, max(G.shape[0] - 1, 1)))
+    set_limits(ax, x=(0, count_limit(G.shape[0] - 1)))
     set_limits(ax, y=sticky_decades(ax.get_ylim(), G, pad=2.0))
 
 
@@ -204,7 +205,7 @@ def update_unit_spread(lines, history) -> None:
         else:
             line.set_data([], [])
     ax = lines[0].axes
-    set_limits(ax, x=(0, max(S.shape[0] - 1, 1)))
+    set_limits(ax, x=(0, count_limit(S.shape[0] - 1)))
     top = float(np.nanmax(S)) if S.size and np.isfinite(S).any() else 0.0
     set_limits(ax, y=(-2e-4, sticky_top(ax.get_ylim()[1], max(top * 2.0, 1e-2))))
 

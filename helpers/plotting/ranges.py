@@ -69,10 +69,13 @@ def step_outline(edges, heights) -> tuple[np.ndarray, np.ndarray]:
 
 
 _NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
+_FINE = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
-def nice_ceil(x: float) -> float:
+def nice_ceil(x: float, *, fine: bool = False) -> float:
     """The smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``x`` (> 0); 1 for x <= 0.
+    ``fine``: of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten (then ``x`` fills at
+    least three quarters of the result).
 
     Limits rounded this way stay put while the data move a little, so that an explorer can
     redraw only its moving artists instead of the whole figure.
@@ -81,11 +84,18 @@ def nice_ceil(x: float) -> float:
     if not (x > 0 and math.isfinite(x)):
         return 1.0
     exponent = math.floor(math.log10(x))
-    for step in _NICE:
+    for step in _FINE if fine else _NICE:
         value = step * 10.0**exponent
         if value >= x * (1 - 1e-12):
             return value
     return 10.0 ** (exponent + 1)
+
+
+def count_limit(n: float) -> float:
+    """The upper limit of an axis that counts up to ``n`` (steps, epochs, layers): ``n`` rounded
+    up with :func:`nice_ceil` (``fine``), at least 1. A slider that moves ``n`` by a little
+    mostly leaves the axis as it is, so the explorer redraws the curves only, not the Axes."""
+    return nice_ceil(max(float(n), 1.0), fine=True)
 
 
 def nice_limits(lo: float, hi: float, pad: float = 0.05) -> tuple[float, float]:

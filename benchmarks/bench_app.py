@@ -14,9 +14,10 @@ page one after the other in a fresh chromium tab each, ``--gap`` seconds apart. 
 prints the time from the request to the moment the page holds every explorer with a drawn
 figure (an ipympl figure canvas holding opaque, non-white pixels: the kernel's picture has
 arrived and been painted), and, before that, to the moment the explorers' widgets are on the page
-(their figures still empty: Voilà's JavaScript has loaded and built the widgets). A visitor served from the pool gets a kernel that has run
-the notebook already; once the pool is empty, a visitor waits for a kernel to run it. Everything
-it starts, it stops. Load averages are printed with the figures.
+(their figures still empty: Voilà's JavaScript has loaded and built the widgets). A visitor
+served from the pool gets a kernel that has run the notebook already; once the pool is empty, a
+visitor waits for a kernel to run it. Everything it starts, it stops. Load averages are printed
+with the figures.
 """
 
 from __future__ import annotations

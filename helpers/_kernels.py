@@ -50,7 +50,6 @@ class Workspace:
         size = math.prod(lead + (n, max(sizes)))
         self._tmp = np.empty(size, dtype)
         self._mask = np.empty(size, bool)
-        self.ones = None  # a row of n ones, made by the first stacked backward pass
 
     def tmp(self, shape) -> np.ndarray:
         """A scratch array of ``shape`` (a view of one buffer: valid until the next call)."""
@@ -230,11 +229,10 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None, overwrite=False):
         dW[l - 1] = np.matmul(_T(A_prev), dZ, out=_new(W.shape, W.dtype, ws, "dW", l - 1))
         if W.ndim == 2:
             db[l - 1] = np.add.reduce(dZ, axis=0, out=_new(W.shape[1:], W.dtype, ws, "db", l - 1))
-        else:  # a stack: the sum over the samples as one product with a row of ones per
-            # network, several times faster than a reduction along the middle axis
+        else:
             shape = W.shape[:-2] + (1, W.shape[-1])
             out = _new(shape, W.dtype, ws, "db", l - 1)
-            db[l - 1] = np.matmul(_ones(dZ.shape[-2], W.dtype, ws), dZ, out=out)
+            db[l - 1] = np.add.reduce(dZ, axis=-2, keepdims=True, out=out)
         if l == 1 and not input_grad:
             break
         shape = dZ.shape[:-1] + (W.shape[-2],)
@@ -251,15 +249,6 @@ def backward(model, post, pre, dZ, input_grad: bool, ws=None, overwrite=False):
             dZ = dA_prev  # the input layer: Z_0 = A_0 = X
         delta[l - 1] = dZ
     return dW, db, delta, dA
-
-
-def _ones(n: int, dtype, ws):
-    """A row of ``n`` ones, shape ``(1, n)`` (the workspace's, or a fresh one)."""
-    if ws is None:
-        return np.ones((1, n), dtype)
-    if ws.ones is None or ws.ones.shape[-1] != n:
-        ws.ones = np.ones((1, n), dtype)
-    return ws.ones
 
 
 def _T(a):

@@ -108,6 +108,22 @@ def test_redrawing_one_axes_gives_the_picture_of_a_full_draw(explorer):
     assert np.mean(np.any(partial != full, axis=2)) < 0.002  # antialiased edges at most
 
 
+def test_a_label_that_reached_into_a_neighbour_leaves_no_hole_when_it_shrinks(explorer):
+    """Redrawing one Axes clears where its decorations were; a label that had reached over its
+    neighbours must not take their pixels with it when it shrinks back."""
+    ax = explorer.figure.axes[0]
+    label = ax.get_xlabel()
+    ax.set_xlabel("a label wide enough to reach over the neighbouring panels " * 4)
+    explorer.pixels()
+    ax.set_xlabel(label)
+    axes = explorer.renders["axes"]
+    partial = explorer.pixels()
+    assert explorer.renders["axes"] == axes + 1  # a redraw of Axes, not a full draw
+    explorer.figure.canvas.draw()
+    full = np.asarray(explorer.figure.canvas.buffer_rgba())
+    assert np.mean(np.any(partial != full, axis=2)) < 0.002  # antialiased edges at most
+
+
 def test_the_static_picture_shows_what_the_canvas_shows(explorer):
     from io import BytesIO
 

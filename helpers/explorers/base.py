@@ -52,6 +52,7 @@ from .background import Background, Progress, event_loop, run_steps, show_frame,
 from .display import blas_threads, close_tree, display_mode, make_figure
 
 _READOUT_SIZE = {"default": "100%", "lecture": "150%"}
+_CLEAR_PAD = 2.0  # pixels cleared around an Axes' tight box before it is drawn again
 
 
 class Explorer:
@@ -228,12 +229,8 @@ class Explorer:
 
     @contextlib.contextmanager
     def hold(self):
-        """Change several controls with one update at the end::
-
-        with explorer.hold():
-            explorer.controls["scheme"].value = "he_normal"
-            explorer.controls["activation"].value = "relu"
-        """
+        """Change several controls with one update at the end: ``with explorer.hold():``, then
+        set ``explorer.controls[name].value`` for each."""
         self._holding += 1
         try:
             yield self
@@ -247,10 +244,8 @@ class Explorer:
         """Set several controls at once (one update): ``explorer.set(scale=2.0, depth=30)``."""
         unknown = sorted(set(values) - set(self.controls))
         if unknown:
-            raise ValueError(
-                f"unknown control(s) {', '.join(unknown)}; this explorer has "
-                f"{', '.join(self.controls)}"
-            )
+            known = ", ".join(self.controls)
+            raise ValueError(f"unknown control(s) {', '.join(unknown)}; this explorer has {known}")
         with self.hold():
             for name, value in values.items():
                 self.controls[name].value = value
@@ -258,13 +253,11 @@ class Explorer:
 
     # -- rendering ------------------------------------------------------------------------------
     def render(self) -> None:
-        """Bring the figure's pixels up to date, drawing only what changed.
-
-        Matplotlib marks an Axes (and the figure) stale when one of its static artists changed
-        (a limit, a label, a legend). No stale Axes: the animated artists are drawn again on the
-        saved background (blitting). Some stale Axes: each is cleared and drawn again, the others
-        are kept. Anything else: a full draw. Live, the new pixels then go to the browser.
-        """
+        """Bring the figure's pixels up to date, drawing only what changed: matplotlib marks an
+        Axes (and the figure) stale when a static artist changed (a limit, a label). No stale
+        Axes: the animated artists are drawn again on the saved background (blitting). Some:
+        those are cleared and drawn again (:meth:`_redraw_axes`). Anything else: a full draw.
+        Live, the new pixels then go to the browser."""
         if self.mode == "image":
             if self._image is not None:
                 self._image.value = self.png(dpi=self.figure.dpi)
@@ -295,12 +288,19 @@ class Explorer:
     _background = None
 
     def _redraw_axes(self, axes) -> None:
-        """Clear the region of each of ``axes`` (where it and its decorations were drawn) and
-        draw its static artists again; the result is the new background."""
+        """Clear where each of ``axes`` and its decorations were drawn, and every Axes such a
+        region reaches into (a long label drawn before), then draw them all again (clearing
+        all first, so that none erases another): the result is the new background."""
         fig, renderer = self.figure, self.figure.canvas.get_renderer()
-        for ax in axes:  # what was drawn there goes; new decorations may reach further
-            display.clear_region(fig, renderer, self._extents[ax].expanded(1.02, 1.02))
+        todo, boxes = list(axes), []
+        for ax in todo:  # grows while it is walked: the neighbours that a region reaches
+            boxes.append(self._extents[ax].padded(_CLEAR_PAD))
+            todo += [o for o in fig.axes if o not in todo and self._extents[o].overlaps(boxes[-1])]
+        for box in boxes:  # what was drawn there goes; new decorations may reach further
+            display.clear_region(fig, renderer, box)
+        for ax in [a for a in fig.axes if a in todo]:  # in the figure's order, as a full draw
             ax.draw(renderer)
+        for ax in todo:
             self._extents[ax] = ax.get_tightbbox(renderer)
             ax.stale = False  # measuring re-placed the ticks where they were drawn
         fig.stale = False

@@ -408,3 +408,15 @@ def test_loss_band_draws_the_median_and_shades_only_finite_ranges():
     assert to_rgba(band.get_facecolor()[0], 1.0) == to_rgba("#123456")
     ys = np.concatenate([p.vertices[:, 1] for p in band.get_paths()])
     assert np.all(np.isfinite(ys)) and ys.max() <= 1.4 + 1e-12, "the band stops where it is open"
+
+
+def test_a_spectrum_counts_values_beyond_its_bins_in_the_end_bins_and_says_so():
+    values = np.array([0.0, 1e-12, 1e-5, 1.0, 1.0, 1e3])  # 3 below the bins (1e-4), 1 above
+    fig, ax = plotting.new_figure()
+    line = plotting.plot_spectrum(ax, values, label="s")
+    shown = np.asarray(line.get_ydata(), float)
+    assert shown[0] == pytest.approx(3 / 6) and shown[-1] == pytest.approx(1 / 6)
+    assert shown.sum() == pytest.approx(1.0)  # every value counted, zeros included
+    assert "end bins" in ax.get_xlabel() and "1e-4" in ax.get_xlabel()
+    plotting.update_spectrum(line, values[::-1])
+    assert np.array_equal(np.asarray(line.get_ydata(), float), shown)  # one way of counting

@@ -74,16 +74,30 @@ def plot_trainability(ax, result: dict):
 
 
 def plot_spectrum(ax, values, *, label: str, color=None, bins=None):
-    """Histogram (as a step outline) of singular values on a log axis."""
-    v = np.asarray(values, dtype=float)
-    v = v[v > 0]
+    """Histogram (as a step outline) of singular values on a log axis; values beyond the bins
+    are counted in the end bins, and the axis label says so."""
     bins = SPECTRUM_BINS if bins is None else bins
-    counts, edges = np.histogram(np.clip(v, bins[0], bins[-1]), bins=bins)
-    (line,) = ax.step(edges[:-1], counts / max(len(v), 1), where="post", label=label, color=color)
+    (line,) = ax.step(bins[:-1], _fractions(values, bins), where="post", label=label, color=color)
     ax.set_xscale("log")
-    ax.set_xlabel("singular value of the Jacobian")
+    ax.set_xlabel(
+        f"singular value of the Jacobian\n(below {_short(bins[0])} or above "
+        f"{_short(bins[-1])}: counted in the end bins)"
+    )
     ax.set_ylabel("fraction")
     return line
+
+
+def _short(x: float) -> str:
+    """``1e-4`` for a power of ten, else three significant digits."""
+    k = np.log10(x)
+    return f"1e{round(k)}" if np.isclose(k, round(k)) else f"{x:.3g}"
+
+
+def _fractions(values, bins) -> np.ndarray:
+    """The fraction of ``values`` in each bin, those beyond the bins in the end bins."""
+    v = np.asarray(values, dtype=float)
+    counts, _ = np.histogram(np.clip(v, bins[0], bins[-1]), bins=bins)
+    return counts / max(v.size, 1)
 
 
 def plot_lr_sweep(ax, lrs, losses, widths, *, title: str, spread=None):
@@ -109,11 +123,10 @@ def plot_lr_sweep(ax, lrs, losses, widths, *, title: str, spread=None):
 
 
 SPECTRUM_BINS = np.logspace(-4, 1.5, 56)
-"""Bins of :func:`plot_spectrum` (singular values below 1e-4 are counted in the first)."""
+"""Bins of :func:`plot_spectrum` (singular values below 1e-4 are counted in the first, those
+above 10^1.5 in the last)."""
 
 
 def update_spectrum(line, values, bins=SPECTRUM_BINS) -> None:
     """New singular values for a line of :func:`plot_spectrum`."""
-    v = np.asarray(values, dtype=float)
-    counts, _ = np.histogram(np.clip(v, bins[0], bins[-1]), bins=bins)
-    line.set_data(bins[:-1], counts / max(len(v), 1))
+    line.set_data(bins[:-1], _fractions(values, bins))

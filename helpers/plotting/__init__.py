@@ -62,6 +62,7 @@ from .colors import (
     outcome_colors,
     scheme_color,
     start_color,
+    theory_color,
     unit_color,
 )
 from .curves import (

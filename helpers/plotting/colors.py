@@ -169,6 +169,12 @@ def _start_key(label: str):
     return "normal_small" if std < 0.1 else "normal_large" if std > 3.0 else "normal"
 
 
+def theory_color(color) -> str:
+    """A darker shade of ``color`` (any matplotlib colour), as a hex string: a theory line drawn
+    over its measurement in this shade stays visible where the two agree."""
+    return mpl.colors.to_hex([0.55 * c for c in mpl.colors.to_rgb(color)])
+
+
 def start_color(start: str) -> str:
     """The colour of a start, the same in every figure of the course.
 

@@ -10,7 +10,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, diagnostics
-from .colors import LAYER_CMAP, layer_colors
+from .colors import LAYER_CMAP, layer_colors, theory_color
 from .ranges import (
     decade_limits,
     finite_positive,
@@ -63,10 +63,13 @@ def plot_layer_std(ax, stds, *, theory=None, label=None, color=None, marker="o")
             [],
             [],
             linestyle="--",
-            color=line.get_color(),
+            # a darker shade of the measurement's colour, on top of it: a theory that agrees
+            # stays visible over the measured line instead of vanishing into it
+            color=theory_color(line.get_color()),
+            linewidth=0.7 * line.get_linewidth(),
             label="theory" if label is None else f"{label}: theory",
             gid=STD_GID + "-theory",
-            zorder=line.get_zorder() + 0.1,  # on top: a good theory hides under the measurement
+            zorder=line.get_zorder() + 0.1,
         )
     others = [t for t in ax.texts if t.get_gid() == STD_GID + "-note"]
     note = ax.text(

@@ -420,3 +420,14 @@ def test_a_spectrum_counts_values_beyond_its_bins_in_the_end_bins_and_says_so():
     assert "end bins" in ax.get_xlabel() and "1e-4" in ax.get_xlabel()
     plotting.update_spectrum(line, values[::-1])
     assert np.array_equal(np.asarray(line.get_ydata(), float), shown)  # one way of counting
+
+
+def test_unit_axes_of_a_bounded_activation_show_its_whole_range_whatever_the_data():
+    fig, ax = plotting.new_figure()
+    plotting.fit_unit_axes(ax, np.array([0.49, 0.51]), bounds=plotting.OUTPUT_RANGE["sigmoid"])
+    assert ax.get_ylim() == pytest.approx((-0.05, 1.05))
+    plotting.fit_unit_axes(ax, np.array([0.0, 0.99]), bounds=plotting.OUTPUT_RANGE["sigmoid"])
+    assert ax.get_ylim() == pytest.approx((-0.05, 1.05))  # the same axis: nothing to redraw
+    plotting.fit_unit_axes(ax, np.array([-3.0, 7.0]))  # unbounded (relu): fitted to the data
+    lo, hi = ax.get_ylim()
+    assert lo <= -3.0 and hi >= 7.0

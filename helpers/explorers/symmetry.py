@@ -149,7 +149,8 @@ class SymmetryExplorer(Explorer):
         for j in range(self.hidden):
             self.unit_lines[j].set_data(t, A[:, j])
             self.unit_lines_init[j].set_data(t, A0[:, j])
-        plotting.fit_unit_axes(self.ax_units, A0, A)
+        bounds = plotting.OUTPUT_RANGE.get(self.state["activation"])
+        plotting.fit_unit_axes(self.ax_units, A0, A, bounds=bounds)
         self._draw_maps(v)
         t_units, _, t_loss, _ = self.titles
         plotting.set_text(t_units, "training diverged (dotted: at init)" if v["diverged"]

@@ -104,8 +104,14 @@ def plot_unit_outputs(ax, model, X, *, layer: int = 1, n_points: int = 200):
     return lines
 
 
-def fit_unit_axes(ax, *arrays) -> None:
-    """y limits that show every finite value of ``arrays`` (unit outputs) with a little room."""
+def fit_unit_axes(ax, *arrays, bounds=None) -> None:
+    """y limits that show every finite value of ``arrays`` (unit outputs) with a little room;
+    ``bounds`` (lo, hi), the activation's range (e.g. ``OUTPUT_RANGE["tanh"]``): that range
+    with 5% room whatever the data, so that a live figure keeps its axis."""
+    if bounds is not None:
+        lo, hi = map(float, bounds)
+        set_limits(ax, y=(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)))
+        return
     vals = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
     vals = vals[np.isfinite(vals)]
     if vals.size == 0:

@@ -219,7 +219,9 @@ def _layer_colorbar(ax, n_layers: int, draw: bool):
     )
     if not draw:
         return mappable, None
-    cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.05, aspect=25)
+    # a pad of 3% of the Axes' width keeps the colour bar clear of a tick label at the axis'
+    # end (1% left 2 px, so that a live figure redrew the colour bar with its neighbour)
+    cbar = ax.figure.colorbar(mappable, ax=ax, pad=0.03, fraction=0.05, aspect=25)
     cbar.set_label("layer")
     cbar.locator = MaxNLocator(integer=True, nbins=6)  # layer numbers
     return mappable, cbar

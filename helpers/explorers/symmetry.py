@@ -149,9 +149,9 @@ class SymmetryExplorer(Explorer):
         for j in range(self.hidden):
             self.unit_lines[j].set_data(t, A[:, j])
             self.unit_lines_init[j].set_data(t, A0[:, j])
-        bounds = plotting.OUTPUT_RANGE.get(self.state["activation"])
+        bounds = plotting.OUTPUT_RANGE.get(self.state["activation"])  # None: unbounded
         plotting.fit_unit_axes(self.ax_units, A0, A, bounds=bounds)
-        self._draw_maps(v)
+        self._draw_maps(v, bounds)
         t_units, _, t_loss, _ = self.titles
         plotting.set_text(t_units, "training diverged (dotted: at init)" if v["diverged"]
                           else f"distinct units: {v['distinct_trained']} of "
@@ -171,11 +171,10 @@ class SymmetryExplorer(Explorer):
         """Hidden outputs over the map grid of a fresh (untrained) network of ``state``."""
         return self.model(state).forward(self.grid)[1].post[1]
 
-    def _draw_maps(self, v) -> None:
+    def _draw_maps(self, v, bounds) -> None:
         maps = v["unit_maps"]
-        bounded = plotting.OUTPUT_RANGE.get(self.state["activation"])
-        if bounded is not None:
-            lo, hi = bounded
+        if bounds is not None:
+            lo, hi = bounds
         else:
             finite = maps[np.isfinite(maps)]
             a, b = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)

@@ -90,12 +90,25 @@ def unit_spread(W) -> float:
     """Largest Euclidean distance between two units' incoming weight vectors (columns of ``W``).
 
     Exactly 0.0 when every column is identical (the units are symmetric), which is checked with
-    exact equality, so no rounding can turn symmetry into a tiny non-zero spread.
+    exact equality, so no rounding can turn symmetry into a tiny non-zero spread. A small layer
+    (at most 65,536 entries of ``fan_in x units x units``) takes every pair's difference itself;
+    a larger one its Gram matrix, which needs no memory for all pairs at once.
     """
     W = _validate.numeric_array(W, "W")
     if W.ndim != 2:
         raise ValueError(f"W must be 2-D (fan_in, fan_out); got shape {W.shape}")
-    if W.shape[1] < 2 or np.all(W == W[:, :1]):
+    if W.shape[1] < 2:
+        return 0.0
+    if W.shape[0] * W.shape[1] ** 2 <= _PAIRWISE:
+        # (ufuncs' own reduce: this runs at every step of a training run that records it)
+        D = np.subtract(W[:, :, None], W[:, None, :])  # every pair's difference: 0.0 if equal
+        m = float(np.maximum.reduce(np.abs(D), axis=None))
+        if m == 0.0:
+            return 0.0
+        np.divide(D, m, out=D)  # scaled: the squares neither overflow nor underflow
+        d2 = np.add.reduce(np.multiply(D, D, out=D), axis=0)
+        return m * math.sqrt(float(np.maximum.reduce(d2, axis=None)))
+    if np.all(W == W[:, :1]):
         return 0.0
     C = W - W.mean(axis=1, keepdims=True)  # distances are unchanged; cancellation is smaller
     m = float(np.max(np.abs(C)))
@@ -103,6 +116,11 @@ def unit_spread(W) -> float:
     sq = np.sum(C * C, axis=0)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (C.T @ C)
     return m * math.sqrt(max(float(np.max(d2)), 0.0))
+
+
+_PAIRWISE = 1 << 16
+"""Largest ``fan_in x units x units`` for which :func:`unit_spread` takes every pair's
+difference (512 KiB of float64)."""
 
 
 def distinct_units(A, *, tol: float = 0.0) -> int:

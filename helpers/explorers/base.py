@@ -47,12 +47,11 @@ import numpy as np
 
 from .. import plotting
 from . import controls as C
-from . import display
+from . import display, redraw
 from .background import Background, Progress, event_loop, run_steps, show_frame, show_result
 from .display import blas_threads, close_tree, display_mode, make_figure
 
 _READOUT_SIZE = {"default": "100%", "lecture": "150%"}
-_CLEAR_PAD = 2.0  # pixels cleared around an Axes' tight box before it is drawn again
 
 
 class Explorer:
@@ -78,6 +77,8 @@ class Explorer:
 
     title = "Explorer"
     figsize = (8.4, 6.0)
+    pads = (0.04, 0.04)
+    """Inches the layout leaves around each panel's decorations, across and down."""
     blas_threads: int | None = 1
     """BLAS threads while the numbers are computed (None: no limit); see :func:`blas_threads`."""
 
@@ -260,12 +261,14 @@ class Explorer:
         Live, the new pixels then go to the browser."""
         if self.mode == "image":
             if self._image is not None:
+                self._place_labels()
                 self._image.value = self.png(dpi=self.figure.dpi)
             return
         fig, canvas = self.figure, self.figure.canvas
         stale = [ax for ax in fig.axes if ax.stale]
         if self._background is None or (fig.stale and not stale):
             self.renders["full"] += 1
+            self._place_labels()
             self._own_draw = True
             try:  # the draw_event handler saves the background and draws the animated artists
                 fig.draw(canvas.get_renderer())
@@ -288,23 +291,17 @@ class Explorer:
     _background = None
 
     def _redraw_axes(self, axes) -> None:
-        """Clear where each of ``axes`` and its decorations were drawn, and every Axes such a
-        region reaches into (a long label drawn before), then draw them all again (clearing
-        all first, so that none erases another): the result is the new background."""
-        fig, renderer = self.figure, self.figure.canvas.get_renderer()
-        todo, boxes = list(axes), []
-        for ax in todo:  # grows while it is walked: the neighbours that a region reaches
-            boxes.append(self._extents[ax].padded(_CLEAR_PAD))
-            todo += [o for o in fig.axes if o not in todo and self._extents[o].overlaps(boxes[-1])]
-        for box in boxes:  # what was drawn there goes; new decorations may reach further
-            display.clear_region(fig, renderer, box)
-        for ax in [a for a in fig.axes if a in todo]:  # in the figure's order, as a full draw
-            ax.draw(renderer)
-        for ax in todo:
-            self._extents[ax] = ax.get_tightbbox(renderer)
-            ax.stale = False  # measuring re-placed the ticks where they were drawn
-        fig.stale = False
-        self._background = fig.canvas.copy_from_bbox(fig.bbox)
+        """Draw ``axes`` again (and the neighbours their old drawing reached, see
+        :func:`redraw.redraw_axes`): the result is the new background."""
+        redraw.redraw_axes(self.figure, self.figure.canvas.get_renderer(), axes, self._extents)
+        self.figure.stale = False
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+
+    def _place_labels(self) -> None:
+        """Every axis label beside its tick labels as they are now (see :mod:`.redraw`)."""
+        renderer = self.figure.canvas.get_renderer()
+        for ax in self.figure.axes:
+            redraw.place_labels(ax, renderer)
 
     _own_draw = _shown = False
 
@@ -313,7 +310,7 @@ class Explorer:
             return
         if not self._own_draw:  # the browser asked for the figure: it is on screen
             self._shown = True
-        self._extents = {ax: ax.get_tightbbox(event.renderer) for ax in self.figure.axes}
+        self._extents = {ax: redraw.extent(ax, event.renderer) for ax in self.figure.axes}
         for ax in self.figure.axes:  # measuring re-placed the ticks where they were drawn
             ax.stale = False
         self.figure.stale = False
@@ -341,13 +338,15 @@ class Explorer:
         fig = self.figure
         for ax in fig.axes:
             plotting.tidy_axes(ax)
-        fig.set_layout_engine("constrained", w_pad=0.04, h_pad=0.04)
+        fig.set_layout_engine("constrained", w_pad=self.pads[0], h_pad=self.pads[1])
+        self._place_labels()  # for these fonts and numbers: the layout makes room for them
         self._own_draw = True
         try:
             fig.draw_without_rendering()
         finally:
             self._own_draw = False
         fig.set_layout_engine("none")
+        self._place_labels()  # beside the tick labels of the Axes' new sizes
         self._background = None
 
     def restyle(self, mode: str) -> None:

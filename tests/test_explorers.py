@@ -5,6 +5,7 @@ import matplotlib
 
 matplotlib.use("agg")
 
+import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -122,6 +123,57 @@ def test_a_label_that_reached_into_a_neighbour_leaves_no_hole_when_it_shrinks(ex
     explorer.figure.canvas.draw()
     full = np.asarray(explorer.figure.canvas.buffer_rgba())
     assert np.mean(np.any(partial != full, axis=2)) < 0.002  # antialiased edges at most
+
+
+SLOW = {"epochs", "restarts", "steps"}  # their ends take seconds: other tests move them there
+
+
+def ends(control) -> list:
+    """The two ends of a slider's range (a menu: none)."""
+    if hasattr(control, "base"):  # a log slider: min and max are exponents
+        return [control.base**control.min, control.base**control.max]
+    if hasattr(control, "min"):
+        return [control.min, control.max]
+    if isinstance(control, ipywidgets.SelectionSlider):
+        return [
+            o[1] if isinstance(o, tuple) else o for o in (control.options[0], control.options[-1])
+        ]
+    return []
+
+
+def walk(explorer, *, extremes=True):
+    """Move every control to each of its OTHER values (and the ends of its range), then back;
+    yields after each move, with the explorer rendered."""
+    for name, control in explorer.controls.items():
+        start = control.value
+        far = ends(control) if extremes and name not in SLOW else []
+        for value in OTHER[name] + far + [start]:
+            control.value = value
+            explorer.render()
+            yield name, value
+
+
+def test_every_change_drawn_in_place_is_the_picture_of_a_full_draw(explorer):
+    for name, value in walk(explorer):
+        partial = explorer.pixels()
+        explorer.figure.canvas.draw()
+        full = np.asarray(explorer.figure.canvas.buffer_rgba())
+        assert np.array_equal(partial, full), f"{name}={value}: not what a full draw shows"
+
+
+def test_no_panel_reaches_over_another(explorer):
+    """Each panel's drawing (its tight box: labels, tick labels, titles, legend) stays clear of
+    every other panel's: no text runs into a neighbour. (At the far ends of some ranges, such
+    as the saturation explorer's std(z) in the thousands, tick labels grow into the gaps.)"""
+    for name, value in walk(explorer, extremes=False):
+        renderer = explorer.figure.canvas.get_renderer()
+        boxes = [(ax, ax.get_tightbbox(renderer)) for ax in explorer.figure.axes]
+        for i, (ax, box) in enumerate(boxes):
+            for other, other_box in boxes[i + 1 :]:
+                assert not box.overlaps(other_box), (
+                    f"{name}={value}: the panel {ax.get_title(loc='left')!r} reaches over "
+                    f"{other.get_title(loc='left')!r}"
+                )
 
 
 def test_the_static_picture_shows_what_the_canvas_shows(explorer):

@@ -103,7 +103,9 @@ class DepthExplorer(Explorer):
         self.std_grad.note.set_position((0.02, 0.10))
         for line in (self.std_act.theory, self.std_grad.theory):
             line.set_label("_theory")  # the title says "dashed: theory"
-        ax.legend(loc="best", fontsize=plotting.fontsize("legend"), handlelength=1.5)
+        self.legend_corner = "upper right"  # moved by draw() to where the lines are not
+        self.legend = ax.legend(loc=self.legend_corner, fontsize=plotting.fontsize("legend"),
+                                handlelength=1.5)  # fmt: skip
         self.titles = [plotting.panel_title(a, " ") for a in (self.ax_act, self.ax_grad, ax)]
         self.animate(*self.hist_act.lines, *self.hist_grad.lines, *self.std_act, *self.std_grad)
 
@@ -152,9 +154,15 @@ class DepthExplorer(Explorer):
         parts += [a for a in (v["act_theory"], v["grad_theory"]) if a is not None]
         plotting.set_limits(self.ax_std, x=(0.5, plotting.count_limit(depth) + 0.5),
                             y=plotting.sticky_decades(self.ax_std.get_ylim(), *parts))  # fmt: skip
+        lines = [a.line for a in (self.std_act, self.std_grad)]
+        lines += [a.theory for a in (self.std_act, self.std_grad) if v["act_theory"] is not None]
+        self.legend_corner = plotting.place_legend(self.legend, lines, self.legend_corner)
         t_act, t_grad, t_std = self.titles
-        zeros = " (zeros not shown)" if v["zero_share"] is not None else ""
-        plotting.set_text(t_act, "forward: activations" + zeros)  # static: changes redraw the Axes
+        zeros = v["zero_share"] is not None  # then the histogram leaves out the exact zeros
+        # static: a change redraws the Axes
+        plotting.set_text(
+            t_act, "forward: nonzero activations" if zeros else "forward: activations"
+        )
         plotting.set_text(t_grad, "backward: gradients")
         theory = v["act_theory"] is not None
         plotting.set_text(t_std, "std (dashed: theory)" if theory else "std per layer")
@@ -169,6 +177,12 @@ class DepthExplorer(Explorer):
             f"gradients: layer {depth} <b>{C.fmt(v['grad_std'][-1])}</b> &rarr; layer 1 "
             f"<b>{C.fmt(v['grad_std'][0])}</b> (ratio {C.fmt(v['grad_ratio'])})"
             + ("" if not notes else " &middot; <b>" + "; ".join(notes) + "</b>")
+            + (
+                f" &middot; {C.pct(v['zero_share'])} of the activations are exactly 0 (not in the "
+                "histogram)"
+                if zeros
+                else ""
+            )  # fmt: skip
         )
 
 

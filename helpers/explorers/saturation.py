@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib as mpl
 import numpy as np
 
 from .. import _validate, activations, diagnostics, plotting, theory
@@ -19,6 +20,7 @@ class SaturationExplorer(Explorer):
 
     title = "Saturation explorer"
     figsize = (8.4, 3.2)
+    pads = (0.08, 0.04)  # room for tick labels that grow, at the ends of the z axes
 
     def make_controls(self, *, scale, activation, fan_in, seed):
         self.seed = _validate.positive_int(seed, "seed", minimum=0)
@@ -54,8 +56,10 @@ class SaturationExplorer(Explorer):
         self.op_band = self.ax_f.axvspan(0, 0, color="#ffd34d", alpha=0.35, linewidth=0,
                                          zorder=0, label="95% of z")  # fmt: skip
         # no frame: the band of z moves under it (a frame would hide it in a static picture)
-        self.ax_f.legend(loc="center right", fontsize=small, frameon=False)
+        self.legend_f = self.ax_f.legend(loc="center right", fontsize=small, frameon=False)
         self.a_hist = plotting.plot_outputs(self.ax_a, np.zeros(1), "sigmoid")
+        for ax in (self.ax_z, self.ax_a):  # fractions: labels of one width (0.05 and 0.50)
+            ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:.2f}"))
         self.titles = [plotting.panel_title(ax, " ") for ax in fig.axes]
         self.animate(self.sat.hist, self.a_hist, *self.act, self.op_band, *self.titles)
 
@@ -86,19 +90,23 @@ class SaturationExplorer(Explorer):
         self.op_band.set_width(q_hi - q_lo)
         plotting.update_outputs(self.a_hist, v["A"], act)
         t_z, t_f, t_a = self.titles
-        t_z.set_text(f"std(z) = {C.fmt(v['z_std'])} (theory {C.fmt(v['z_std_theory'])})")
-        t_f.set_text(f"mean f'(z) = {C.fmt(v['mean_derivative'])} "
+        for handle, line in zip(self.legend_f.legend_handles, self.act):  # f and f' change colour
+            if line is not None and handle.get_color() != line.get_color():
+                handle.set_color(line.get_color())
+        # two lines each: a panel is narrow, and the numbers can be long (1.31e+03)
+        t_z.set_text(f"std(z) = {C.fmt(v['z_std'])}\n(theory {C.fmt(v['z_std_theory'])})")
+        t_f.set_text(f"mean f'(z) = {C.fmt(v['mean_derivative'])}\n"
                      f"(max {C.fmt(v['max_derivative'])})")  # fmt: skip
         t = activations.SATURATION_Z.get(act)
         if t is not None:
             sat = (
-                f"saturated {C.pct(v['saturated_fraction'])} "
+                f"saturated {C.pct(v['saturated_fraction'])}\n"
                 f"(theory {C.pct(v['saturated_theory'])})"
             )
         elif act in ("relu", "leaky_relu"):
-            sat = f"z ≤ 0: {C.pct(v['inactive_fraction'])}"
+            sat = f"z ≤ 0: {C.pct(v['inactive_fraction'])}\n(slope 0 there)"
         else:
-            sat = "linear: never saturates"
+            sat = "linear:\nnever saturates"
         t_a.set_text(sat)
         formula = (
             f"saturated (|z| &gt; {t:.2f}): <b>{C.pct(v['saturated_fraction'])}</b>, "

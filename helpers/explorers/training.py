@@ -197,7 +197,7 @@ class TrainingExplorer(Explorer):
         plotting.update_grad_norms(self.grad_lines, hist)
         L = hist.grad_norm.shape[1]
         for i, line in enumerate(self.grad_lines[:L]):
-            line.set_label(f"layer {i + 1}" + (" (output)" if i + 1 == L else ""))
+            line.set_label("output" if i + 1 == L else f"layer {i + 1}")  # short: 3 columns fit
         plotting.set_limits(self.ax_grad, x=(0, plotting.count_limit(epochs)))
         if self.ax_grad.get_legend() is None or len(self.ax_grad.get_legend().texts) != L:
             self.ax_grad.legend(loc="lower left", ncols=3 if L > 3 else 1,

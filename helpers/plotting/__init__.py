@@ -129,6 +129,7 @@ from .saturation import (
     update_saturation,
 )
 from .style import (
+    LEGEND_CORNERS,
     MIN_FONT_SIZE,
     SIZES,
     STYLE_ENV,
@@ -145,6 +146,7 @@ from .style import (
     markersize,
     new_figure,
     panel_title,
+    place_legend,
     register,
     restyle_figure,
     set_limits,

@@ -339,3 +339,37 @@ def set_text(text, s: str) -> None:
     """``text.set_text(s)`` only when the text differs (see :func:`set_limits`)."""
     if text.get_text() != s:
         text.set_text(s)
+
+
+LEGEND_CORNERS = ("upper right", "upper left", "lower left", "lower right")
+"""The corners :func:`place_legend` chooses from."""
+
+
+def place_legend(legend, lines, current: str) -> str:
+    """Move ``legend`` to the corner of its Axes (:data:`LEGEND_CORNERS`) that covers the fewest
+    points of ``lines``; it stays at ``current`` unless another corner covers fewer. Returns the
+    corner it is in.
+
+    ``loc="best"`` would choose at each full draw only: lines redrawn by blitting could then run
+    under a legend that a full draw would move. An explorer calls this when its lines change.
+    """
+    ax = legend.axes
+    box = legend.get_window_extent()
+    pad = legend.borderaxespad * legend.prop.get_size_in_points() * ax.figure.dpi / 72
+    pts = [ax.transData.transform(ln.get_xydata()) for ln in lines if len(ln.get_xdata())]
+    pts = np.concatenate(pts) if pts else np.empty((0, 2))
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    a = ax.bbox
+
+    def covered(corner: str) -> int:
+        x0 = a.x1 - pad - box.width if "right" in corner else a.x0 + pad
+        y0 = a.y1 - pad - box.height if "upper" in corner else a.y0 + pad
+        inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x0 + box.width)
+        return int(np.count_nonzero(inside & (pts[:, 1] >= y0) & (pts[:, 1] <= y0 + box.height)))
+
+    counts = {c: covered(c) for c in LEGEND_CORNERS}
+    best = min(LEGEND_CORNERS, key=counts.get)
+    corner = current if counts.get(current, np.inf) <= counts[best] else best
+    if corner != current:
+        legend.set_loc(corner)
+    return corner

@@ -431,3 +431,22 @@ def test_unit_axes_of_a_bounded_activation_show_its_whole_range_whatever_the_dat
     plotting.fit_unit_axes(ax, np.array([-3.0, 7.0]))  # unbounded (relu): fitted to the data
     lo, hi = ax.get_ylim()
     assert lo <= -3.0 and hi >= 7.0
+
+
+def test_place_legend_moves_to_a_free_corner_and_stays_while_it_is_free():
+    fig, ax = plotting.new_figure()
+    (rising,) = ax.plot(np.linspace(0, 1, 50), np.linspace(0, 1, 50), label="rising")
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    legend = ax.legend(loc="upper right")
+    fig.canvas.draw()
+    # the line runs through the upper right and lower left corners: one of the others is free
+    corner = plotting.place_legend(legend, [rising], "upper right")
+    assert corner in ("upper left", "lower right")
+    assert plotting.place_legend(legend, [rising], corner) == corner  # free: it stays
+    rising.set_data(np.linspace(0, 1, 50), np.linspace(1, 0, 50))  # now through that corner
+    moved = plotting.place_legend(legend, [rising], corner)
+    assert moved in ("upper right", "lower left")
+    fig.canvas.draw()
+    box = legend.get_window_extent()
+    points = ax.transData.transform(rising.get_xydata())
+    assert not any(box.contains(x, y) for x, y in points)  # drawn where no point is

@@ -21,7 +21,8 @@ four methods, which the base class calls in this order:
     the background, with a progress bar and a Stop button, and the kernel stays responsive.
 ``draw(values) -> str``
     Updates the artists from ``values`` with the ``update_*`` functions of
-    :mod:`helpers.plotting` and returns the read-out (HTML shown under the controls).
+    :mod:`helpers.plotting` and returns the read-out (HTML shown under the controls). A legend
+    over lines that change is placed with :func:`helpers.plotting.place_legend`.
 
 Everything else is the base class's: it lays the figure out once, wires the observers (a
 change made from code updates the figure synchronously; in the browser, ipywidgets sends a

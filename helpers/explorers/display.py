@@ -1,6 +1,6 @@
 """How an explorer's figure reaches the screen: the display mode for matplotlib's backend, the
-figure and its canvas, BLAS threads while computing, clearing a region, PNG pictures, and
-closing a widget tree."""
+figure and its canvas, BLAS threads while computing, PNG pictures, and closing a widget tree
+(redrawing part of a figure: :mod:`.redraw`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import weakref
 import ipywidgets as W
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.patches import Rectangle
-from matplotlib.transforms import Bbox, IdentityTransform
 
 from .. import plotting
 
@@ -80,15 +78,6 @@ def close_tree(widget) -> None:
         if isinstance(part, W.Widget):
             close_tree(part)
     widget.close()
-
-
-def clear_region(fig, renderer, box) -> None:
-    """Paint the figure's background colour over ``box`` (display coordinates, clipped to the
-    figure): what was drawn there goes."""
-    box = Bbox.intersection(box, fig.bbox) or fig.bbox
-    patch = Rectangle((box.x0, box.y0), box.width, box.height, transform=IdentityTransform(),
-                      facecolor=fig.get_facecolor(), edgecolor="none", figure=fig)  # fmt: skip
-    patch.draw(renderer)
 
 
 def figure_png(fig, dpi: int) -> bytes:

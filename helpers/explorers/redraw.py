@@ -30,7 +30,7 @@ def place_labels(ax, renderer) -> None:
     matplotlib's automatic placement does: ``labelpad`` points beyond the tick labels and the
     outward tick marks, where along the axis the label was before (its centre).
 
-    The position is pinned as an offset in points from the Axes' edge, so it stays right when
+    The position is pinned as an offset in inches from the Axes' edge, so it stays right when
     the Axes moves (a layout) as long as the tick labels do not change.
     """
     fig = ax.get_figure(root=True)
@@ -69,9 +69,8 @@ def _tick_label_boxes(axis, side: str, renderer) -> list:
     scale = axis.get_transform()
     lo, hi = sorted(scale.transform(axis.get_view_interval()))
     tol = 1e-10 * (hi - lo)
-    centre = axis.axes.bbox.x0 + axis.axes.bbox.width / 2
-    if axis.axis_name == "x":
-        centre = axis.axes.bbox.y0 + axis.axes.bbox.height / 2
+    x0, y0, x1, y1 = axis.axes.bbox.extents
+    centre = (y0 + y1) / 2 if axis.axis_name == "x" else (x0 + x1) / 2
     boxes = []
     for text in labels:
         loc = text.get_position()[0 if axis.axis_name == "x" else 1]

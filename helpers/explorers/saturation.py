@@ -55,8 +55,13 @@ class SaturationExplorer(Explorer):
         self.act.fprime.set_label("f'(z)")
         self.op_band = self.ax_f.axvspan(0, 0, color="#ffd34d", alpha=0.35, linewidth=0,
                                          zorder=0, label="95% of z")  # fmt: skip
-        # no frame: the band of z moves under it (a frame would hide it in a static picture)
-        self.legend_f = self.ax_f.legend(loc="center right", fontsize=small, frameon=False)
+        # no frame: the band of z moves under it (a frame would hide it in a static picture);
+        # placed in the corner the curves leave free (they bend where z is, and z can be wide)
+        self.legend_corner = "upper left"
+        self.legend_f = self.ax_f.legend(loc=self.legend_corner, fontsize=small, frameon=False,
+                                         handlelength=1.6)
+        for ax in (self.ax_z, self.ax_f):  # z reaches ±20000: 20k keeps the tick labels apart
+            ax.xaxis.set_major_formatter(mpl.ticker.EngFormatter(sep=""))
         self.a_hist = plotting.plot_outputs(self.ax_a, np.zeros(1), "sigmoid")
         for ax in (self.ax_z, self.ax_a):  # fractions: labels of one width (0.05 and 0.50)
             ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:.2f}"))
@@ -85,6 +90,8 @@ class SaturationExplorer(Explorer):
         act = self.state["activation"]
         plotting.update_saturation(self.sat, v["Z"], act)
         plotting.update_activation(self.act, act, z=np.linspace(*self.ax_z.get_xlim(), 401))
+        curves = [line for line in self.act if line is not None]
+        self.legend_corner = plotting.place_legend(self.legend_f, curves, self.legend_corner)
         q_lo, q_hi = v["operating_range"]
         self.op_band.set_x(q_lo)
         self.op_band.set_width(q_hi - q_lo)

@@ -1,5 +1,6 @@
-"""Every explorer driven through 200 random control values (60 for the training explorer), the way a student drags and picks:
-no exception, no warning, nothing infinite drawn, no figure left behind (helpers.explorers)."""
+"""Every explorer driven through 200 random control values (60 for the training explorer), the
+way a student drags and picks: no exception, no warning, nothing infinite drawn, no figure left
+behind (helpers.explorers)."""
 
 import gc
 import warnings

@@ -1,6 +1,8 @@
 """The explorer contract (helpers.explorers.base), checked for every explorer in the registry and
 for a minimal explorer written the way a lecturer would write a new one."""
 
+import itertools
+
 import matplotlib
 
 matplotlib.use("agg")
@@ -153,6 +155,25 @@ def walk(explorer, *, extremes=True):
             yield name, value
 
 
+def corners(explorer):
+    """Every slider (but the slow ones) at its high end at once, then at its low end, with each
+    option of each menu in turn: where the numbers, and so the tick labels, are longest;
+    yields after each move, with the explorer rendered."""
+    sliders = {n: ends(c) for n, c in explorer.controls.items() if n not in SLOW and ends(c)}
+    menus = {n: [o[1] if isinstance(o, tuple) else o for o in c.options]
+             for n, c in explorer.controls.items()
+             if n not in sliders and hasattr(c, "options")}  # fmt: skip
+    for end in (1, 0):
+        explorer.set(**{n: values[end] for n, values in sliders.items()})
+        for name, options in menus.items():
+            start = explorer.controls[name].value
+            for option in options:
+                explorer.set(**{name: option})
+                explorer.render()
+                yield f"{'high' if end else 'low'} ends, {name}", option
+            explorer.set(**{name: start})
+
+
 def test_every_change_drawn_in_place_is_the_picture_of_a_full_draw(explorer):
     for name, value in walk(explorer):
         partial = explorer.pixels()
@@ -163,11 +184,16 @@ def test_every_change_drawn_in_place_is_the_picture_of_a_full_draw(explorer):
 
 def test_no_panel_reaches_over_another(explorer):
     """Each panel's drawing (its tight box: labels, tick labels, titles, legend) stays clear of
-    every other panel's: no text runs into a neighbour. (At the far ends of some ranges, such
-    as the saturation explorer's std(z) in the thousands, tick labels grow into the gaps.)"""
-    for name, value in walk(explorer, extremes=False):
+    every other panel's and inside the figure: no text runs into a neighbour or out of the
+    picture, at the ends of the ranges too."""
+    for name, value in itertools.chain(walk(explorer), corners(explorer)):
         renderer = explorer.figure.canvas.get_renderer()
         boxes = [(ax, ax.get_tightbbox(renderer)) for ax in explorer.figure.axes]
+        x0, y0, x1, y1 = explorer.figure.bbox.padded(1.0).extents
+        for ax, box in boxes:
+            assert box.x0 >= x0 and box.y0 >= y0 and box.x1 <= x1 and box.y1 <= y1, (
+                f"{name}={value}: the panel {ax.get_title(loc='left')!r} is cut at the edge"
+            )
         for i, (ax, box) in enumerate(boxes):
             for other, other_box in boxes[i + 1 :]:
                 assert not box.overlaps(other_box), (

@@ -230,6 +230,18 @@ def test_layer_std_plot_shows_each_layer_and_names_layers_whose_std_is_zero():
     assert lo < 2.0 and hi > 3.0
 
 
+@pytest.mark.parametrize("depth", [1, 2, 7, 60, 128])
+def test_a_layer_axis_has_whole_numbers_only_and_few_of_them(depth):
+    fig, ax = plotting.new_figure()
+    plotting.plot_layer_std(ax, np.ones(depth))
+    fig.canvas.draw()
+    lo, hi = ax.get_xlim()
+    shown = [t for t in ax.get_xticks() if lo <= t <= hi]
+    assert 1 <= len(shown) <= 6, shown
+    assert all(float(t).is_integer() for t in shown), shown
+    plt.close(fig)
+
+
 def test_layer_histograms_one_step_line_per_layer_with_the_right_fractions():
     rng = np.random.default_rng(0)
     arrays = [rng.normal(0, s, size=(200, 50)) for s in (1.0, 0.5, 0.25)]

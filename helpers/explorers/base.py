@@ -24,7 +24,8 @@ four methods, which the base class calls in this order:
     :mod:`helpers.plotting` and returns the read-out (HTML shown under the controls). A legend
     over lines that change is placed with :func:`helpers.plotting.place_legend`.
 
-Everything else is the base class's: it lays the figure out once, wires the observers (a
+Everything else is the base class's: it lays the figure out (once, and again only when a
+panel's decorations grew into a neighbour's), wires the observers (a
 change made from code updates the figure synchronously; in the browser, ipywidgets sends a
 control's newest value only once the kernel has finished with the previous one, so a burst of
 slider events ends on the last value without queueing), renders the figure (a full draw when
@@ -259,7 +260,8 @@ class Explorer:
         Axes (and the figure) stale when a static artist changed (a limit, a label). No stale
         Axes: the animated artists are drawn again on the saved background (blitting). Some:
         those are cleared and drawn again (:meth:`_redraw_axes`). Anything else: a full draw.
-        Live, the new pixels then go to the browser."""
+        Decorations that grew into a neighbour's (:func:`redraw.crowded`) make the layout run
+        again for them, and a full draw. Live, the new pixels then go to the browser."""
         if self.mode == "image":
             if self._image is not None:
                 self._place_labels()
@@ -268,13 +270,7 @@ class Explorer:
         fig, canvas = self.figure, self.figure.canvas
         stale = [ax for ax in fig.axes if ax.stale]
         if self._background is None or (fig.stale and not stale):
-            self.renders["full"] += 1
-            self._place_labels()
-            self._own_draw = True
-            try:  # the draw_event handler saves the background and draws the animated artists
-                fig.draw(canvas.get_renderer())
-            finally:
-                self._own_draw = False
+            self._draw_full()
         else:
             canvas.restore_region(self._background)
             if stale:
@@ -283,13 +279,28 @@ class Explorer:
             else:
                 self.renders["blit"] += 1
             self._draw_animated()
+        crowded = redraw.crowded(self.figure, self._extents)
+        if not crowded <= self._crowded:  # a panel's decorations grew into a neighbour's
+            self._lay_out()  # make room for them: the layout for the numbers drawn now
+            self._draw_full()
+            crowded = redraw.crowded(self.figure, self._extents)  # left: not tried again
+        self._crowded = crowded
         if self.mode == "live" and self._shown:
             # ipympl sends the pixels that changed since its last frame. Before the browser has
             # asked for the figure once (it does when it first shows it) there is nobody to send
             # them to.
             canvas.blit(fig.bbox)
 
-    _background = None
+    _background, _crowded = None, frozenset()
+
+    def _draw_full(self) -> None:
+        self.renders["full"] += 1
+        self._place_labels()
+        self._own_draw = True
+        try:  # the draw_event handler saves the background and draws the animated artists
+            self.figure.draw(self.figure.canvas.get_renderer())
+        finally:
+            self._own_draw = False
 
     def _redraw_axes(self, axes) -> None:
         """Draw ``axes`` again (and the neighbours their old drawing reached, see

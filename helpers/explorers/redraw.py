@@ -131,3 +131,16 @@ def redraw_axes(fig, renderer, axes, extents: dict) -> None:
     for ax in todo:
         extents[ax] = extent(ax, renderer)
         ax.stale = False  # measuring re-placed the ticks where they were drawn
+
+
+def crowded(fig, extents: dict) -> set:
+    """The pairs of Axes whose drawings (``extents``, see :func:`extent`) overlap, and
+    ``(ax, fig)`` for an Axes drawn past the figure's edge: tick labels or a title that grew at
+    the far end of a range reach into a neighbour, or out of the picture."""
+    axes = list(extents)
+    pairs = {(a, b) for i, a in enumerate(axes) for b in axes[i + 1 :]
+             if extents[a].overlaps(extents[b])}  # fmt: skip
+    x0, y0, x1, y1 = fig.bbox.padded(0.5).extents  # half a pixel: rounding
+    out = {(a, fig) for a in axes if extents[a].x0 < x0 or extents[a].y0 < y0
+           or extents[a].x1 > x1 or extents[a].y1 > y1}  # fmt: skip
+    return pairs | out

@@ -58,8 +58,9 @@ class SaturationExplorer(Explorer):
         # no frame: the band of z moves under it (a frame would hide it in a static picture);
         # placed in the corner the curves leave free (they bend where z is, and z can be wide)
         self.legend_corner = "upper left"
-        self.legend_f = self.ax_f.legend(loc=self.legend_corner, fontsize=small, frameon=False,
-                                         handlelength=1.6)
+        self.legend_f = self.ax_f.legend(
+            loc=self.legend_corner, fontsize=small, frameon=False, handlelength=1.6
+        )
         for ax in (self.ax_z, self.ax_f):  # z reaches ±20000: 20k keeps the tick labels apart
             ax.xaxis.set_major_formatter(mpl.ticker.EngFormatter(sep=""))
         self.a_hist = plotting.plot_outputs(self.ax_a, np.zeros(1), "sigmoid")

@@ -137,6 +137,7 @@ from .style import (
     CourseFigure,
     SafeLogLocator,
     TidyLocator,
+    count_locator,
     course_figure,
     current_style,
     figure_scale,

@@ -21,7 +21,7 @@ from .ranges import (
     sticky_decades,
     sticky_top,
 )
-from .style import fontsize, linewidth, set_limits, tidy_axes
+from .style import count_locator, fontsize, linewidth, set_limits, tidy_axes
 
 STD_GID = "course-layer-std"
 """``gid`` of the measured lines of :func:`plot_layer_std` (``+ "-theory"``, ``+ "-note"``: its
@@ -85,7 +85,7 @@ def plot_layer_std(ax, stds, *, theory=None, label=None, color=None, marker="o")
     ax.set_yscale("log")
     ax.set_xlabel("layer")
     ax.set_ylabel("standard deviation")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(count_locator())
     artists = LayerStdArtists(line, th, note)
     update_layer_std(artists, stds, theory=theory)
     tidy_axes(ax)
@@ -101,8 +101,8 @@ def _zero_layers_text(stds) -> str:
     elif np.all(np.diff(zero) == 1):
         where = f"layers {zero[0]}-{zero[-1]}"
     else:
-        where = "layers " + ", ".join(map(str, zero[:8])) + ("..." if zero.size > 8 else "")
-    return f"std exactly 0 in {where} (not drawable on a log axis)"
+        where = "layers " + ", ".join(map(str, zero[:5])) + ("..." if zero.size > 5 else "")
+    return f"std exactly 0 in {where}\n(not drawable on a log axis)"  # two lines: a panel is narrow
 
 
 def update_layer_std(artists: LayerStdArtists, stds, *, theory=None, limits=True) -> None:

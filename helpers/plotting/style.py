@@ -291,6 +291,17 @@ class TidyLocator(MaxNLocator):
     """The locator :func:`tidy_axes` puts on linear axes: at most about 5 labelled ticks."""
 
 
+TIDY_STEPS = [1, 2, 2.5, 5, 10]
+
+
+def count_locator() -> TidyLocator:
+    """A :class:`TidyLocator` for an axis that counts (layers, blocks, steps): whole numbers
+    only, as many ticks as :func:`tidy_axes` allows (``MaxNLocator(integer=True)`` alone puts up
+    to 10 on an axis, whose labels run together at depth 60, and 0.4, 0.6, ... at depth 1)."""
+    nbins = 5 if _mode == "default" else 4
+    return TidyLocator(nbins=nbins, steps=TIDY_STEPS, integer=True, min_n_ticks=1)
+
+
 def tidy_axes(ax) -> None:
     """At most about 5 labelled ticks on linear axes (4 in lecture mode, whose labels are larger)
     and no minor-tick labels on log axes.
@@ -302,9 +313,11 @@ def tidy_axes(ax) -> None:
     for axis in (ax.xaxis, ax.yaxis):
         scale = axis.get_scale()
         locator = axis.get_major_locator()
-        if scale == "linear" and (type(locator) is AutoLocator or isinstance(locator, TidyLocator)):
-            nbins = 5 if _mode == "default" else 4
-            axis.set_major_locator(TidyLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
+        nbins = 5 if _mode == "default" else 4
+        if scale == "linear" and type(locator) is AutoLocator:
+            axis.set_major_locator(TidyLocator(nbins=nbins, steps=TIDY_STEPS))
+        elif scale == "linear" and isinstance(locator, TidyLocator):
+            locator.set_params(nbins=nbins)  # keeps integer=True of a count_locator
         elif scale == "log":
             if type(locator) is LogLocator:
                 axis.set_major_locator(SafeLogLocator())

@@ -268,7 +268,7 @@ class Explorer:
                 self._image.value = self.png(dpi=self.figure.dpi)
             return
         fig, canvas = self.figure, self.figure.canvas
-        stale = [ax for ax in fig.axes if ax.stale]
+        stale, blits = [ax for ax in fig.axes if ax.stale], self.renders["blit"]
         if self._background is None or (fig.stale and not stale):
             self._draw_full()
         else:
@@ -279,12 +279,8 @@ class Explorer:
             else:
                 self.renders["blit"] += 1
             self._draw_animated()
-        crowded = redraw.crowded(self.figure, self._extents)
-        if not crowded <= self._crowded:  # a panel's decorations grew into a neighbour's
-            self._lay_out()  # make room for them: the layout for the numbers drawn now
-            self._draw_full()
-            crowded = redraw.crowded(self.figure, self._extents)  # left: not tried again
-        self._crowded = crowded
+        if self.renders["blit"] == blits:  # not a pure blit: the extents were measured anew
+            self._make_room()
         if self.mode == "live" and self._shown:
             # ipympl sends the pixels that changed since its last frame. Before the browser has
             # asked for the figure once (it does when it first shows it) there is nobody to send
@@ -292,6 +288,14 @@ class Explorer:
             canvas.blit(fig.bbox)
 
     _background, _crowded = None, frozenset()
+
+    def _make_room(self) -> None:
+        crowded = redraw.crowded(self.figure, self._extents)
+        if not crowded <= self._crowded:  # a panel's decorations grew into a neighbour's
+            self._lay_out()  # make room for them: the layout for the numbers drawn now
+            self._draw_full()
+            crowded = redraw.crowded(self.figure, self._extents)  # left: not tried again
+        self._crowded = crowded
 
     def _draw_full(self) -> None:
         self.renders["full"] += 1

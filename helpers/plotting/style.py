@@ -298,8 +298,11 @@ def count_locator() -> TidyLocator:
     """A :class:`TidyLocator` for an axis that counts (layers, blocks, steps): whole numbers
     only, as many ticks as :func:`tidy_axes` allows (``MaxNLocator(integer=True)`` alone puts up
     to 10 on an axis, whose labels run together at depth 60, and 0.4, 0.6, ... at depth 1)."""
-    nbins = 5 if _mode == "default" else 4
-    return TidyLocator(nbins=nbins, steps=TIDY_STEPS, integer=True, min_n_ticks=1)
+    return TidyLocator(nbins=_tidy_nbins(), steps=TIDY_STEPS, integer=True, min_n_ticks=1)
+
+
+def _tidy_nbins() -> int:
+    return 5 if _mode == "default" else 4  # lecture mode's labels are larger
 
 
 def tidy_axes(ax) -> None:
@@ -313,7 +316,7 @@ def tidy_axes(ax) -> None:
     for axis in (ax.xaxis, ax.yaxis):
         scale = axis.get_scale()
         locator = axis.get_major_locator()
-        nbins = 5 if _mode == "default" else 4
+        nbins = _tidy_nbins()
         if scale == "linear" and type(locator) is AutoLocator:
             axis.set_major_locator(TidyLocator(nbins=nbins, steps=TIDY_STEPS))
         elif scale == "linear" and isinstance(locator, TidyLocator):

@@ -94,7 +94,8 @@ class Model:
       ``predict_proba``;
     - ``backward(cache, y)`` / ``_backward(cache, t, input_grad=True, reuse=False)`` ->
       :class:`Gradients`; ``parameters()``: the live parameter arrays, in the order of
-      ``Gradients.flat()``; ``step(grads, lr)``: ``p -= lr * g`` for every pair;
+      ``Gradients.flat()``; ``step(grads, lr)``: ``p -= lr * g`` for every pair (``_step``: the same
+      without the checks);
     - ``copy()``, ``release_buffers()``.
     """
 

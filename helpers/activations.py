@@ -205,7 +205,9 @@ def bce_with_logits(logits, y) -> float:
 
 def _bce(z: np.ndarray, t: np.ndarray) -> float:
     """:func:`bce_with_logits` of checked arrays of one shape (what ``MLP`` calls)."""
-    return float(np.mean(softplus(z) - t * z))
+    terms = softplus(z)
+    terms -= t * z
+    return float(np.add.reduce(terms, axis=None) / terms.size)  # np.mean's own sum, bit for bit
 
 
 def bce_naive(probabilities, y) -> float:

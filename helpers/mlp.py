@@ -314,9 +314,9 @@ class MLP(Model):
         """Accuracy of the outputs in ``cache`` against checked targets (nan for linear)."""
         z = cache.logits
         if self.output == "sigmoid":
-            return float(np.mean((z[:, 0] >= 0) == (t[:, 0] >= 0.5)))
+            return np.count_nonzero((z[:, 0] >= 0) == (t[:, 0] >= 0.5)) / z.shape[0]
         if self.output == "softmax":
-            return float(np.mean(np.argmax(z, axis=1) == t))
+            return np.count_nonzero(np.argmax(z, axis=1) == t) / z.shape[0]
         return float("nan")
 
     # ------------------------------------------------------------------ backward
@@ -378,12 +378,14 @@ class MLP(Model):
         return Gradients(dW=dW, db=db, delta=delta, dA=dA)
 
     def step(self, grads: Gradients, lr: float) -> None:
-        """One gradient-descent update, in place: ``W -= lr * dW``, ``b -= lr * db``."""
+        """One gradient-descent update of every parameter, in place: ``p -= lr * g``."""
         _structs.check_gradients(grads, self.weights)
-        lr = _validate.real(lr, "lr (learning rate)", positive=True)
-        for W, b, gW, gb in zip(self.weights, self.biases, grads.dW, grads.db):
-            W -= np.multiply(gW, lr, out=self._scratch_like(W))
-            b -= np.multiply(gb, lr, out=self._scratch_like(b))
+        self._step(grads, _validate.real(lr, "lr (learning rate)", positive=True))
+
+    def _step(self, grads: Gradients, lr: float) -> None:
+        """:meth:`step` for this model's own gradients and a checked ``lr`` (as ``train`` has)."""
+        for p, g in zip(self.parameters(), grads.flat(), strict=True):
+            p -= np.multiply(g, lr, out=self._scratch_like(p))
 
     def _scratch_like(self, a: np.ndarray) -> np.ndarray:
         """A reusable array of ``a``'s shape and dtype (for ``lr * dW`` in :meth:`step`)."""

@@ -189,13 +189,6 @@ class NormMLP(MLP):
             delta[l - 1] = dZ
         return Gradients(dW=dW, db=db, delta=delta, dA=dA, extra=dgam + dbet)
 
-    def step(self, grads: Gradients, lr: float) -> None:
-        """One gradient-descent update of every parameter, in place."""
-        _structs.check_gradients(grads, self.weights)
-        lr = _validate.real(lr, "lr (learning rate)", positive=True)
-        for p, g in zip(self.parameters(), grads.flat(), strict=True):
-            p -= lr * g
-
 
 def _check_cache(cache, sizes) -> NormCache:
     if not isinstance(cache, NormCache):

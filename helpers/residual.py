@@ -324,13 +324,6 @@ class ResidualMLP(MLP):
         grads.dW[L - 1], grads.db[L - 1] = cache.inputs[L - 1].T @ dZ, dZ.sum(axis=0)
         return self._blocks_backward(cache, dZ @ self.weights[L - 1].T, grads, input_grad)
 
-    def step(self, grads: Gradients, lr: float) -> None:
-        """One gradient-descent update of every parameter, in place."""
-        _structs.check_gradients(grads, self.weights)
-        lr = _validate.real(lr, "lr (learning rate)", positive=True)
-        for p, g in zip(self.parameters(), grads.flat(), strict=True):
-            p -= lr * g
-
     def stream_rms(self, X) -> np.ndarray:
         """Root mean square of the stream ``H_0 .. H_N`` on ``X``, shape ``(N + 1,)``."""
         _, cache = self.forward(X)

@@ -127,9 +127,9 @@ def record_names(record=None, record_layers: bool = True) -> tuple[str, ...]:
 
 def layer_row(model, cache, grads, what) -> dict:
     """The per-layer diagnostics ``what`` of one epoch: name -> list of per-layer values."""
-    hidden = range(1, model.n_layers)
-    acts = {l: model.layer_activation(l) for l in hidden}
-    row = {}
+    hidden, row = range(1, model.n_layers), {}
+    if "saturated" in what or "dead" in what:
+        acts = {l: model.layer_activation(l) for l in hidden}
     if "grad_norm" in what:
         row["grad_norm"] = [diagnostics.norm(g) for g in grads.dW]
     if "act_std" in what:
@@ -303,7 +303,7 @@ def _loop(model, X, t, epochs, lr, steps, rng, callback, val, what, g, rows) -> 
                 if not g.check_grads(grads, lr):
                     diverged_at = epoch + 1
                     break
-                model.step(grads, lr)
+                model._step(grads, lr)
             else:
                 order = _order(rng, n, batch_size)
                 if not _minibatch_epoch(model, X, t, batch_size, order, lr, g, drop):
@@ -337,5 +337,5 @@ def _minibatch_epoch(model, X, t, batch_size, order, lr, g, drop=None) -> bool:
             grads = dropout_.backward(model, bcache, t[idx])
         if not g.check_grads(grads, lr):
             return False
-        model.step(grads, lr)
+        model._step(grads, lr)
     return True

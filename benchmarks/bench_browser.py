@@ -996,21 +996,19 @@ def _chromium_version(context, executable: str) -> str:
 # On Agg, in this process
 
 
-def _option_value(option):
-    return option[1] if isinstance(option, tuple) else option
-
-
 def python_value(control, dom: dict):
     """The Python value of ipywidget ``control`` for what the page showed (``dom``)."""
     import ipywidgets as W
 
+    from helpers.explorers.controls import choices
+
     if dom["kind"] == "dropdown":
-        return _option_value(list(control.options)[dom["index"]])
+        return choices(control)[dom["index"]]
     x = float(dom["value"])
     if isinstance(control, W.FloatLogSlider):
         return float(control.base**x)
     if isinstance(control, W.SelectionSlider):  # the noUi slider runs over the indices
-        return _option_value(list(control.options)[int(round(x))])
+        return choices(control)[int(round(x))]
     if isinstance(control, W.IntSlider):
         return int(round(x))
     return x
@@ -1020,8 +1018,10 @@ def neighbour_value(control, value, direction: int):
     """The value one keyboard step (or one option) away from ``value`` in ``direction``."""
     import ipywidgets as W
 
+    from helpers.explorers.controls import choices
+
     if isinstance(control, (W.Dropdown, W.SelectionSlider)):
-        values = [_option_value(o) for o in control.options]
+        values = choices(control)
         return values[values.index(value) + direction]
     if isinstance(control, W.FloatLogSlider):
         x = math.log(value, control.base) + direction * control.step

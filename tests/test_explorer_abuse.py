@@ -17,6 +17,7 @@ from matplotlib.image import AxesImage  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from helpers import explorers  # noqa: E402
+from helpers.explorers import controls as C  # noqa: E402
 
 CHANGES = 200
 # every change of the training explorer trains anew (up to 8 x 64, 3000 epochs, 20 restarts;
@@ -28,8 +29,8 @@ SMALL = {"training": {"n": 24, "resolution": 12}, "symmetry": {"n": 40}}
 
 def random_value(control, rng):
     """A value the control can take in the browser, chosen at random."""
-    if hasattr(control, "options") and control.options:
-        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+    options = C.choices(control)
+    if options:
         return options[rng.integers(len(options))]
     if hasattr(control, "base"):  # a log slider: any multiple of its step, ends included
         lo, hi, step = control.min, control.max, control.step

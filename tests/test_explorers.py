@@ -7,7 +7,6 @@ import matplotlib
 
 matplotlib.use("agg")
 
-import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -130,25 +129,12 @@ def test_a_label_that_reached_into_a_neighbour_leaves_no_hole_when_it_shrinks(ex
 SLOW = {"epochs", "restarts", "steps"}  # their ends take seconds: other tests move them there
 
 
-def ends(control) -> list:
-    """The two ends of a slider's range (a menu: none)."""
-    if hasattr(control, "base"):  # a log slider: min and max are exponents
-        return [control.base**control.min, control.base**control.max]
-    if hasattr(control, "min"):
-        return [control.min, control.max]
-    if isinstance(control, ipywidgets.SelectionSlider):
-        return [
-            o[1] if isinstance(o, tuple) else o for o in (control.options[0], control.options[-1])
-        ]
-    return []
-
-
 def walk(explorer, *, extremes=True):
     """Move every control to each of its OTHER values (and the ends of its range), then back;
     yields after each move, with the explorer rendered."""
     for name, control in explorer.controls.items():
         start = control.value
-        far = ends(control) if extremes and name not in SLOW else []
+        far = C.ends(control) if extremes and name not in SLOW else []
         for value in OTHER[name] + far + [start]:
             control.value = value
             explorer.render()
@@ -159,10 +145,9 @@ def corners(explorer):
     """Every slider (but the slow ones) at its high end at once, then at its low end, with each
     option of each menu in turn: where the numbers, and so the tick labels, are longest;
     yields after each move, with the explorer rendered."""
-    sliders = {n: ends(c) for n, c in explorer.controls.items() if n not in SLOW and ends(c)}
-    menus = {n: [o[1] if isinstance(o, tuple) else o for o in c.options]
-             for n, c in explorer.controls.items()
-             if n not in sliders and hasattr(c, "options")}  # fmt: skip
+    sliders = {n: C.ends(c) for n, c in explorer.controls.items() if n not in SLOW and C.ends(c)}
+    menus = {n: C.choices(c) for n, c in explorer.controls.items()
+             if n not in sliders and C.choices(c)}  # fmt: skip
     for end in (1, 0):
         explorer.set(**{n: values[end] for n, values in sliders.items()})
         for name, options in menus.items():
@@ -284,16 +269,24 @@ def test_shared_controls_refuse_bad_initial_values_naming_them():
         C.int_slider("5", 0, 10, "steps")
 
 
+def test_the_values_of_a_control_and_the_ends_of_its_range():
+    bias = C.dropdown((("zeros", "zeros"), ("constant 0.5", "constant")), "zeros", "bias")
+    assert C.choices(bias) == ["zeros", "constant"] and C.ends(bias) == []
+    width = C.choice_slider((16, 64, 512), 64, "width")
+    assert C.choices(width) == [16, 64, 512] and C.ends(width) == [16, 512]
+    scale = C.scale_slider(1.0)
+    assert C.choices(scale) == [] and np.allclose(C.ends(scale), [1e-3, 1e2])
+    steps = C.int_slider(20, 0, 2000, "steps", step=10)
+    assert C.choices(steps) == [] and C.ends(steps) == [0, 2000]
+    assert C.choices(["a", ("B", "b")]) == ["a", "b"]
+
+
 # ------------------------------------------------------------------- quiet at every setting
 
 
 def extremes(control):
     """The values a student reaches at the ends of a control (every option of a menu)."""
-    if hasattr(control, "options"):
-        return [o[1] if isinstance(o, tuple) else o for o in control.options]
-    if hasattr(control, "base"):  # a log slider
-        return [control.base**control.min, control.base**control.max]
-    return [control.min, control.max]
+    return C.choices(control) or C.ends(control)
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from helpers import activations, data, diagnostics, init, plotting, widgets  # noqa: E402
+from helpers.explorers import controls as C  # noqa: E402
 from helpers.mlp import MLP  # noqa: E402
 from helpers.train import train  # noqa: E402
 
@@ -605,7 +606,7 @@ def _other_value(w):
     """A value of control ``w`` other than its current one (the last option of a menu, the
     low end of a slider: cheap to compute)."""
     if hasattr(w, "options") and not hasattr(w, "min"):
-        values = [o[1] if isinstance(o, tuple) else o for o in w.options]
+        values = C.choices(w)
         return next((v for v in reversed(values) if v != w.value), w.value)
     if isinstance(w, ipywidgets.FloatLogSlider):
         return w.base**w.min if w.value != w.base**w.min else w.base**w.max

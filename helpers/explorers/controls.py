@@ -43,10 +43,26 @@ def pct(x) -> str:
     return f"{100 * x:.1f}%"
 
 
+def choices(control) -> list:
+    """The values a menu or a selection slider offers, in order (of ``(label, value)`` options,
+    the values); ``[]`` for a slider over numbers. ``control`` may also be a list of options."""
+    options = getattr(control, "options", control if isinstance(control, (list, tuple)) else ())
+    return [o[1] if isinstance(o, tuple) else o for o in options]
+
+
+def ends(control) -> list:
+    """The values at the two ends of a slider's range (a log slider's, not its exponents; a
+    selection slider's first and last option); ``[]`` for a menu."""
+    if isinstance(control, W.FloatLogSlider):
+        return [control.base**control.min, control.base**control.max]
+    if isinstance(control, W.SelectionSlider):
+        return [choices(control)[0], choices(control)[-1]]
+    return [control.min, control.max] if hasattr(control, "min") else []
+
+
 def dropdown(options, value, description: str, what: str | None = None) -> W.Dropdown:
     """A menu of ``options`` (values, or ``(label, value)`` pairs) starting at ``value``."""
-    values = [o[1] if isinstance(o, tuple) else o for o in options]
-    _validate.choice(value, values, what or description)
+    _validate.choice(value, choices(options), what or description)
     return W.Dropdown(
         options=options, value=value, description=description, layout=W.Layout(**LAYOUT),
         style=STYLE,

@@ -268,8 +268,8 @@ class Explorer:
                 self._image.value = self.png(dpi=self.figure.dpi)
             return
         fig, canvas = self.figure, self.figure.canvas
-        stale, blits = [ax for ax in fig.axes if ax.stale], self.renders["blit"]
-        if self._background is None or (fig.stale and not stale):
+        stale = [ax for ax in fig.axes if ax.stale]
+        if full := self._background is None or (fig.stale and not stale):
             self._draw_full()
         else:
             canvas.restore_region(self._background)
@@ -279,7 +279,7 @@ class Explorer:
             else:
                 self.renders["blit"] += 1
             self._draw_animated()
-        if self.renders["blit"] == blits:  # not a pure blit: the extents were measured anew
+        if full or stale:  # not a pure blit: the extents were measured anew
             self._make_room()
         if self.mode == "live" and self._shown:
             # ipympl sends the pixels that changed since its last frame. Before the browser has

@@ -56,7 +56,8 @@ def ends(control) -> list:
     if isinstance(control, W.FloatLogSlider):
         return [control.base**control.min, control.base**control.max]
     if isinstance(control, W.SelectionSlider):
-        return [choices(control)[0], choices(control)[-1]]
+        values = choices(control)
+        return [values[0], values[-1]]
     return [control.min, control.max] if hasattr(control, "min") else []
 
 

@@ -145,7 +145,7 @@ def naive_redraw(ex) -> None:
     and panels, laid out and rendered to a PNG, then closed."""
     fig = plt.figure(figsize=ex.figsize, layout="constrained")
     naive = copy.copy(ex)  # a twin whose artists live on the new figure, not on ex's
-    naive._animated = []
+    naive.animate = lambda *artists: artists[0] if artists else None  # plain artists, no blitting
     with matplotlib.rc_context(plotting.style_rc()):
         naive.build(fig)
     naive.draw(naive.compute(ex.state))

@@ -25,15 +25,15 @@ four methods, which the base class calls in this order:
     over lines that change is placed with :func:`helpers.plotting.place_legend`.
 
 Everything else is the base class's: it lays the figure out (once, and again only when a
-panel's decorations grew into a neighbour's), wires the observers (a
-change made from code updates the figure synchronously; in the browser, ipywidgets sends a
-control's newest value only once the kernel has finished with the previous one, so a burst of
-slider events ends on the last value without queueing), renders the figure (a full draw when
-an axis limit or a static text changed, else a blit of the animated artists), shows a static
-picture where no widget can run, follows :func:`helpers.plotting.use_style`, closes everything
-in :meth:`Explorer.close`, and frees an explorer when the notebook cell that built it runs
-again (:meth:`Explorer.release`). A new explorer is one module with one subclass and one
-builder function, plus one line in :data:`helpers.explorers.EXPLORERS`.
+panel's decorations grew into a neighbour's), wires the observers (a change made from code
+updates the figure synchronously; in the browser, ipywidgets sends a control's newest value only
+once the kernel has finished with the previous one, so a burst of slider events ends on the last
+value without queueing), renders the figure (:mod:`.blitting`: a blit of the animated artists, a
+redraw of the Axes whose limits or static texts changed, or a full draw), shows a static picture
+where no widget can run, follows :func:`helpers.plotting.use_style`, closes everything in
+:meth:`Explorer.close`, and frees an explorer when the notebook cell that built it runs again
+(:meth:`Explorer.release`). A new explorer is one module with one subclass and one builder
+function, plus one line in :data:`helpers.explorers.EXPLORERS`.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ import numpy as np
 
 from .. import plotting
 from . import controls as C
-from . import display, redraw
+from . import display
 from .background import Background, Progress, event_loop, run_steps, show_frame, show_result
+from .blitting import Blitter
 from .display import blas_threads, close_tree, display_mode, make_figure
 
 _READOUT_SIZE = {"default": "100%", "lecture": "150%"}
@@ -118,13 +119,12 @@ class Explorer:
         )  # fmt: skip
         self.values: dict = {}
         self.mode = display_mode()
-        self._animated: list = []
         self._holding, self._pending, self._closed = 0, False, False
-        self.renders = {"full": 0, "axes": 0, "blit": 0}
         self.figure = make_figure(self.figsize, self.mode)
+        self._blitter = Blitter(self.figure, self.pads)
+        self.renders = self._blitter.renders
         with mpl.rc_context(plotting.style_rc()):
             self.build(self.figure)
-        self.figure.canvas.mpl_connect("draw_event", self._on_full_draw)
         self.readout = W.HTML(layout=W.Layout(margin="2px 0 4px 8px"))
         self.readout.style.font_size = _READOUT_SIZE[plotting.current_style()]
         self.readout.value = self._compute_and_draw()
@@ -158,10 +158,7 @@ class Explorer:
     def animate(self, *artists):
         """Register artists that change with the controls (drawn by blitting); returns the
         first. Call it in :meth:`build`."""
-        for artist in artists:
-            artist.set_animated(True)
-            self._animated.append(artist)
-        return artists[0] if artists else None
+        return self._blitter.animate(*artists)
 
     @property
     def state(self) -> dict:
@@ -256,87 +253,19 @@ class Explorer:
 
     # -- rendering ------------------------------------------------------------------------------
     def render(self) -> None:
-        """Bring the figure's pixels up to date, drawing only what changed: matplotlib marks an
-        Axes (and the figure) stale when a static artist changed (a limit, a label). No stale
-        Axes: the animated artists are drawn again on the saved background (blitting). Some:
-        those are cleared and drawn again (:meth:`_redraw_axes`). Anything else: a full draw.
-        Decorations that grew into a neighbour's (:func:`redraw.crowded`) make the layout run
-        again for them, and a full draw. Live, the new pixels then go to the browser."""
+        """Bring the figure's pixels up to date, drawing only what changed (see
+        :mod:`.blitting`); live, the new pixels then go to the browser."""
         if self.mode == "image":
             if self._image is not None:
-                self._place_labels()
+                self._blitter.place_labels()
                 self._image.value = self.png(dpi=self.figure.dpi)
             return
-        fig, canvas = self.figure, self.figure.canvas
-        stale = [ax for ax in fig.axes if ax.stale]
-        if full := self._background is None or (fig.stale and not stale):
-            self._draw_full()
-        else:
-            canvas.restore_region(self._background)
-            if stale:
-                self.renders["axes"] += 1
-                self._redraw_axes(stale)
-            else:
-                self.renders["blit"] += 1
-            self._draw_animated()
-        if full or stale:  # not a pure blit: the extents were measured anew
-            self._make_room()
-        if self.mode == "live" and self._shown:
+        self._blitter.render()
+        if self.mode == "live" and self._blitter.shown:
             # ipympl sends the pixels that changed since its last frame. Before the browser has
             # asked for the figure once (it does when it first shows it) there is nobody to send
             # them to.
-            canvas.blit(fig.bbox)
-
-    _background, _crowded = None, frozenset()
-
-    def _make_room(self) -> None:
-        crowded = redraw.crowded(self.figure, self._extents)
-        if not crowded <= self._crowded:  # a panel's decorations grew into a neighbour's
-            self._lay_out()  # make room for them: the layout for the numbers drawn now
-            self._draw_full()
-            crowded = redraw.crowded(self.figure, self._extents)  # left: not tried again
-        self._crowded = crowded
-
-    def _draw_full(self) -> None:
-        self.renders["full"] += 1
-        self._place_labels()
-        self._own_draw = True
-        try:  # the draw_event handler saves the background and draws the animated artists
-            self.figure.draw(self.figure.canvas.get_renderer())
-        finally:
-            self._own_draw = False
-
-    def _redraw_axes(self, axes) -> None:
-        """Draw ``axes`` again (and the neighbours their old drawing reached, see
-        :func:`redraw.redraw_axes`): the result is the new background."""
-        redraw.redraw_axes(self.figure, self.figure.canvas.get_renderer(), axes, self._extents)
-        self.figure.stale = False
-        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
-
-    def _place_labels(self) -> None:
-        """Every axis label beside its tick labels as they are now (see :mod:`.redraw`)."""
-        renderer = self.figure.canvas.get_renderer()
-        for ax in self.figure.axes:
-            redraw.place_labels(ax, renderer)
-
-    _own_draw = _shown = False
-
-    def _on_full_draw(self, event) -> None:
-        if event.canvas.is_saving():  # savefig draws the animated artists itself
-            return
-        if not self._own_draw:  # the browser asked for the figure: it is on screen
-            self._shown = True
-        self._extents = {ax: redraw.extent(ax, event.renderer) for ax in self.figure.axes}
-        for ax in self.figure.axes:  # measuring re-placed the ticks where they were drawn
-            ax.stale = False
-        self.figure.stale = False
-        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
-        self._draw_animated()
-
-    def _draw_animated(self) -> None:
-        for artist in sorted(self._animated, key=lambda a: a.get_zorder()):
-            if artist.get_visible():
-                artist.axes.draw_artist(artist)
+            self.figure.canvas.blit(self.figure.bbox)
 
     def pixels(self):
         """The figure as it is shown, as an RGBA array of shape (height, width, 4)."""
@@ -349,21 +278,9 @@ class Explorer:
         return int(round(w)), int(round(h))
 
     def _lay_out(self) -> None:
-        """Run the constrained layout once for the current fonts and numbers, then freeze it:
-        re-running it at every draw would cost more than the rest of the draw."""
-        fig = self.figure
-        for ax in fig.axes:
+        for ax in self.figure.axes:
             plotting.tidy_axes(ax)
-        fig.set_layout_engine("constrained", w_pad=self.pads[0], h_pad=self.pads[1])
-        self._place_labels()  # for these fonts and numbers: the layout makes room for them
-        self._own_draw = True
-        try:
-            fig.draw_without_rendering()
-        finally:
-            self._own_draw = False
-        fig.set_layout_engine("none")
-        self._place_labels()  # beside the tick labels of the Axes' new sizes
-        self._background = None
+        self._blitter.lay_out()
 
     def restyle(self, mode: str) -> None:
         """Switch this explorer's figure to ``mode`` ("default" or "lecture"); called by
@@ -406,7 +323,7 @@ class Explorer:
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
         close_tree(self.widget)
-        self._background = None
+        self._blitter.forget()
 
     def release(self) -> None:
         """Close the explorer and free its memory (figure, numbers, caches): what building a

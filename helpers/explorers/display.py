@@ -99,7 +99,7 @@ def compact_png(fig, dpi: int) -> bytes:
 
 
 _KEPT = {"controls", "values", "mode", "figure", "readout", "widget", "progress", "renders",
-         "_runner", "_closed", "_holding", "_pending", "_image"}  # fmt: skip
+         "_runner", "_closed", "_holding", "_pending", "_image", "_blitter"}  # fmt: skip
 """What a released explorer keeps (its closed widgets, its settings and an empty figure)."""
 
 
@@ -110,7 +110,8 @@ def free(explorer) -> None:
     FigureCanvasAgg(explorer.figure)  # a new, empty canvas: the old one's pixel buffers go
     for name in set(vars(explorer)) - _KEPT:
         delattr(explorer, name)
-    explorer.values, explorer._animated, explorer._extents = {}, [], {}
+    explorer.values = {}
+    explorer._blitter.forget()
 
 
 _BY_CELL: dict = {}

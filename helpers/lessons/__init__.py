@@ -5,14 +5,15 @@ a notebook prints them and ``tests/test_lessons.py`` asserts the lesson they tea
 the helpers breaks a lesson, a test says which one.
 
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):
-:mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` (04),
-:mod:`.training`, :mod:`.comparison` and :mod:`.restarts` (05), :mod:`.claims` and
-:mod:`.claims_scale` (06), :mod:`.deep` (07), :mod:`.stochastic` (SGD, dropout and the
-symmetry: 02 and 06), :mod:`.fluctuations` (04: one finite network against the expectation;
-PyTorch's default bias at depth), :mod:`.sigmoid_gain` (06: the sigmoid's gain, LeCun's scaled
-tanh), :mod:`.init_checks` (03: checks at initialisation), :mod:`.normalisation` and
-:mod:`.modern_init` (08: norms, residual streams, transformer-era init, convolution fan-in),
-:mod:`.exercises` (answers the checkers compare with).
+:mod:`.basics` (00, 01), :mod:`.symmetry` (02), :mod:`.scale` (03), :mod:`.variance` and
+:mod:`.libraries` (04), :mod:`.training`, :mod:`.comparison` and :mod:`.restarts` (05),
+:mod:`.claims` and :mod:`.claims_scale` (06), :mod:`.deep` (07), :mod:`.stochastic` (SGD,
+dropout and the symmetry: 02 and 06), :mod:`.fluctuations` (04: one finite network against
+the expectation; PyTorch's default bias at depth), :mod:`.sigmoid_gain` (06: the sigmoid's
+gain, LeCun's scaled tanh), :mod:`.init_checks` (03: checks at initialisation),
+:mod:`.normalisation` and :mod:`.modern_init` (08: norms, residual streams, transformer-era
+init, convolution fan-in), :mod:`.signal_propagation` and :mod:`.signal_training` (09: the edge
+of chaos, dynamical isometry, LSUV, muP), :mod:`.exercises` (answers the checkers compare with).
 """
 
 from .basics import (
@@ -81,6 +82,7 @@ from .init_checks import (
     log_prior_bias,
     relu_bias_dead_units,
 )
+from .libraries import format_library_table, library_equivalents
 from .modern_init import (
     LAYER_DEFAULTS,
     conv_fan_in,
@@ -163,12 +165,10 @@ from .variance import (
     GAIN_CASES,
     SECOND_MOMENT_FACTOR,
     TANH_CASES,
-    format_library_table,
     format_profiles,
     format_theories,
     funnel_profile,
     gain_experiment,
-    library_equivalents,
     signal_profile,
     variance_rules,
     weight_statistics,

@@ -181,6 +181,20 @@ def history_from_columns(columns: dict, k: int, L: int, *, val: bool, **flags) -
     )
 
 
+def _dropout(model, rate, seed: int):
+    """``(rate, generator of the masks)`` for :func:`train`, or None without dropout. The masks
+    come from their own stream: the shuffle is the same with and without dropout."""
+    rate = dropout_.check_rate(rate)
+    if rate == 0.0:
+        return None
+    if not guard.is_plain(model):
+        raise ValueError(
+            f"dropout in train() is for the plain MLP; got a {type(model).__name__} "
+            f"(norm={getattr(model, 'norm', None)!r}): use dropout=0.0"
+        )
+    return rate, np.random.default_rng([int(seed), 1])
+
+
 def train(model, X, y, *, epochs: int, lr: float, batch_size: int | None = None, seed: int = 0,
           callback=None, X_val=None, y_val=None, record_layers: bool = True, record=None,
           dropout: float = 0.0) -> History:  # fmt: skip
@@ -229,14 +243,8 @@ def train(model, X, y, *, epochs: int, lr: float, batch_size: int | None = None,
     X, t, epochs, lr, batch_size, rng, val = _check_run(
         model, X, y, epochs, lr, batch_size, seed, callback, X_val, y_val
     )
-    drop = None
-    if dropout_.check_rate(dropout) > 0.0 and not guard.is_plain(model):
-        raise ValueError(
-            f"dropout in train() is for the plain MLP; got a {type(model).__name__} "
-            f"(norm={getattr(model, 'norm', None)!r}): use dropout=0.0"
-        )
-    if dropout_.check_rate(dropout) > 0.0:  # masks from their own stream: the shuffle is unchanged
-        drop = (float(dropout), np.random.default_rng([int(seed), 1]))
+    drop = _dropout(model, dropout, seed)
+    if drop is not None:
         batch_size = batch_size or X.shape[0]
     g = guard.for_model(model, X, t, [val] if val else [])
     start, rows = time.perf_counter(), []

@@ -9,6 +9,7 @@ Python package, as the browser tests do; never ``playwright install``)::
     python benchmarks/bench_browser.py --notebook notebooks/03_vanishing_and_saturation.ipynb
     python benchmarks/bench_browser.py --burst 50                # a burst of key presses
     python benchmarks/bench_browser.py --worst-case              # every slider at its extreme
+    python benchmarks/bench_browser.py --floor                   # and what the page costs alone
 
 What it does:
 
@@ -51,6 +52,12 @@ What it does:
    control's ``.value`` set, then ``fig.canvas.draw()``), starting from the control values the
    page showed and alternating between the same two values. The difference between the two is
    what ipympl and the browser add: PNG encoding, the messages, decoding and painting.
+
+With ``--floor`` it then times the *floor* (:mod:`floor_explorer`): in a throwaway notebook on
+a second JupyterLab, an explorer that does almost nothing (one blitted line, no numbers worth
+the name) at each measured explorer's figure size, on its ``scale`` slider as in step 3. Its
+median, in the ``floor`` column, is what JupyterLab, ipywidgets and ipympl cost on their own for
+a canvas of that size: the part of an explorer's latency that its own code cannot remove.
 
 It prints one row per explorer and control (browser median, p95 and final median, Agg median,
 the number of timed changes and of failures; the p95 is numpy's linear interpolation, so with
@@ -123,6 +130,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -1080,13 +1088,40 @@ def measure_on_agg(browser: dict, args, log) -> None:
             control["agg_values"] = [repr(v) for v in values]
 
 
+def measure_floor(args, lab, browser: dict, log) -> dict:
+    """Time a :class:`floor_explorer.FloorExplorer` of each measured explorer's figure size
+    (its ``scale`` slider, ``--repeats`` changes, in a throwaway notebook and a new JupyterLab
+    of its own). Returns ``{explorer name: summary of the floor's latencies}``."""
+    import floor_explorer
+
+    from helpers.explorers import EXPLORERS
+
+    names = [e["name"] for e in browser["explorers"] if e["name"] in EXPLORERS]
+    if not names:
+        return {}
+    floor_args = argparse.Namespace(**{**vars(args), "explorers": [], "controls": ["scale"]})
+    floor_args.screenshots = None
+    with tempfile.TemporaryDirectory(prefix="initlab-floor-") as tmp:
+        root = Path(tmp).resolve()
+        notebook = floor_explorer.write_notebook(root, floor_explorer.explorer_sizes(names))
+        measured = measure_in_browser(floor_args, lab, notebook, root, log)
+    browser["floor_raw"] = measured["explorers"]
+    browser["blocked_requests"] += measured["blocked_requests"]
+    out = {}
+    for entry in measured["explorers"]:
+        pooled = [x for c in entry["controls"] for x in latencies(c["results"])]
+        out[entry["name"].removeprefix("floor-")] = summarize(pooled)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Report
 
 
 def build_rows(browser: dict) -> list[dict]:
-    """One row per explorer and control, then one per explorer for all its controls."""
-    rows = []
+    """One row per explorer and control, then one per explorer for all its controls (with the
+    median of the floor of its figure's size, where ``--floor`` measured it)."""
+    rows, floors = [], browser.get("floor", {})
     for entry in browser["explorers"]:
         pooled, pooled_agg = [], []
         for control in entry["controls"]:
@@ -1121,6 +1156,7 @@ def build_rows(browser: dict) -> list[dict]:
                 "browser": s,
                 "final_median": None,
                 "agg_median": float(np.median(pooled_agg)) if pooled_agg else None,
+                "floor_median": (floors.get(entry["name"]) or {}).get("median"),
                 "problems": [],
                 "goal": goal_verdict(entry["name"], s),
             }
@@ -1131,7 +1167,7 @@ def build_rows(browser: dict) -> list[dict]:
 def format_table(rows: list[dict]) -> str:
     head = (
         f"{'explorer':<11} {'control':<12} {'kind':<8} {'median':>7} {'p95':>6} {'final':>6} "
-        f"{'Agg':>6} {'n':>4} {'fail':>4}  goal"
+        f"{'Agg':>6} {'floor':>6} {'n':>4} {'fail':>4}  goal"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
@@ -1147,7 +1183,7 @@ def format_table(rows: list[dict]) -> str:
         lines.append(
             f"{r['explorer']:<11} {r['control']:<12} {r['kind']:<8} {_ms(b['median']):>7} "
             f"{_ms(b['p95']):>6} {_ms(r['final_median']):>6} {_ms(r['agg_median']):>6} "
-            f"{b['n']:>4} {b['failures']:>4}  {verdict}".rstrip()
+            f"{_ms(r.get('floor_median')):>6} {b['n']:>4} {b['failures']:>4}  {verdict}".rstrip()
         )
         if r["control"] == "(all)":
             lines.append("")
@@ -1240,6 +1276,11 @@ def _parse_args(argv):
     p.add_argument("--json", metavar="PATH", help="write the raw numbers here")
     p.add_argument("--screenshots", metavar="DIR", help="save a PNG of each explorer here")
     p.add_argument("--no-agg", action="store_true", help="skip the Agg timings")
+    p.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time an explorer that does almost nothing, at each explorer's figure size",
+    )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--burst",
@@ -1333,6 +1374,9 @@ def main(argv=None) -> int:
         if measure is None and not args.no_agg:
             log("timing the same changes on Agg ...")
             measure_on_agg(browser, args, log)
+        if measure is None and args.floor:
+            log("timing the floor: an explorer that does almost nothing, at the same sizes ...")
+            browser["floor"] = measure_floor(args, lab, browser, log)
     except BaseException:
         if not _INTERRUPTED:
             raise
@@ -1352,7 +1396,7 @@ def main(argv=None) -> int:
         "versions": versions(browser.get("chromium", "unknown")),
         "settings": {
             k: getattr(args, k)
-            for k in ("repeats", "agg_repeats", "pause", "settle", "timeout", "controls")
+            for k in ("repeats", "agg_repeats", "pause", "settle", "timeout", "controls", "floor")
             + (("burst", "burst_seconds", "burst_control") if args.burst else ())
             + (("worst_case", "worst_timeout") if args.worst_case else ())
         },
@@ -1383,7 +1427,9 @@ def main(argv=None) -> int:
         rows = build_rows(browser)
         print(
             "key press -> first changed canvas pixels in chromium (ms): median, p95; final: the\n"
-            "last change of that redraw (median); Agg: control.value + fig.canvas.draw() (median)"
+            "last change of that redraw (median); Agg: control.value + fig.canvas.draw()\n"
+            "(median); floor (--floor): the median of an explorer of the same figure size that\n"
+            "does almost nothing (one blitted line): JupyterLab, ipywidgets and ipympl alone"
         )
         print(format_table(rows))
     print()

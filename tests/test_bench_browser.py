@@ -211,3 +211,62 @@ def test_tables():
     assert row.split()[:9] == ["training", "epochs", "max", "3000", "4100", "4100", "4000",
                                "4005", "moved"]  # fmt: skip
     assert row.endswith("NOT MET (kernel busy 4.0 s)")
+
+
+def _timed_control(description, latencies_ms):
+    results = [{"status": "ok", "latency": x, "final": x} for x in latencies_ms]
+    return {"description": description, "kind": "slider", "results": results}
+
+
+def test_the_floor_column_sits_on_each_explorers_row_for_all_its_controls():
+    browser = {
+        "explorers": [{"name": "depth", "controls": [_timed_control("scale", [130.0, 150.0])]}],
+        "floor": {"depth": bench.summarize([70.0, 80.0, 90.0])},
+    }
+    rows = bench.build_rows(browser)
+    assert [r["control"] for r in rows] == ["scale", "(all)"]
+    assert rows[1]["floor_median"] == 80.0 and "floor_median" not in rows[0]
+    head, _, scale, everything = bench.format_table(rows).splitlines()
+    assert head.split()[6:8] == ["Agg", "floor"]
+    assert scale.split()[:8] == ["depth", "scale", "slider", "140", "149", "140", "-", "-"]
+    assert everything.split()[:7] == ["depth", "(all)", "140", "149", "-", "-", "80"]
+    del browser["floor"]  # not measured: no floor anywhere
+    assert bench.build_rows(browser)[1]["floor_median"] is None
+
+
+_FLOOR_PATH = _PATH.parent / "floor_explorer.py"
+_floor_spec = importlib.util.spec_from_file_location("floor_explorer", _FLOOR_PATH)
+floor = importlib.util.module_from_spec(_floor_spec)
+_floor_spec.loader.exec_module(floor)
+
+
+def test_the_floor_explorer_keeps_the_contract_and_only_blits(tmp_path):
+    from helpers.explorers import EXPLORERS
+
+    sizes = floor.explorer_sizes(["symmetry", "depth"])
+    ex = floor.build_floor_explorer("symmetry", sizes["symmetry"])
+    try:
+        assert ex.title == "Floor-symmetry explorer"
+        assert bench.explorer_name(ex.title, 0) == "floor-symmetry"
+        built = EXPLORERS["symmetry"]()
+        assert ex.pixel_size() == built.pixel_size()  # the canvas of the explorer it stands for
+        built.release()
+        before = dict(ex.renders)
+        ex.controls["scale"].value = 100.0
+        assert ex.values["y"].max() == pytest.approx(2.0, rel=1e-3)  # log10(100) sin(6x)
+        assert ex.renders["blit"] == before["blit"] + 1
+        assert ex.renders["full"] == before["full"] and ex.renders["axes"] == before["axes"]
+        assert ex.readout.value == "scale 100"
+    finally:
+        ex.close()
+    with pytest.raises(ValueError, match="figsize"):
+        floor.build_floor_explorer("x", (8.4, 0.0))
+    with pytest.raises(ValueError, match="unknown explorer"):
+        floor.explorer_sizes(["symmetry", "nope"])
+    import nbformat
+
+    nb = nbformat.read(floor.write_notebook(tmp_path, sizes), as_version=4)
+    sources = [c.source for c in nb.cells]
+    assert sources[0].startswith("%matplotlib widget")
+    assert sources[1:] == ["build_floor_explorer('symmetry', (8.4, 5.6))",
+                           "build_floor_explorer('depth', (8.4, 3.4))"]  # fmt: skip

@@ -354,3 +354,42 @@ def test_a_count_slider_moved_a_little_keeps_its_axis(name, control, first, then
             assert ex.renders["blit"] > renders["blit"]
     finally:
         ex.release()
+
+
+def test_a_control_moved_back_and_forth_ends_up_blitted_on_one_layout():
+    """Two sets of numbers whose layouts each crowd the other's (the symmetry explorer's
+    colour-bar ticks for relu and tanh): the layout leaves more room until one fits both."""
+    ex = explorers.build_symmetry_explorer(scheme="xavier_normal", steps=30)
+    try:
+        ex.set(scheme="constant", activation="tanh")
+        fulls = []
+        for value in ["relu", "tanh"] * 4:
+            before = ex.renders["full"]
+            ex.controls["activation"].value = value
+            fulls.append(ex.renders["full"] - before)
+            partial = ex.pixels()
+            ex.figure.canvas.draw()
+            assert np.array_equal(partial, np.asarray(ex.figure.canvas.buffer_rgba()))
+        assert fulls[-4:] == [0, 0, 0, 0], fulls  # settled: no new layout, no full draw
+    finally:
+        ex.release()
+
+
+@pytest.mark.parametrize("name", list(explorers.EXPLORERS))
+def test_alternating_between_the_ends_of_a_control_stops_laying_out_again(name):
+    ex = explorers.EXPLORERS[name](**SMALL.get(name, {}))
+    try:
+        for cname, control in ex.controls.items():
+            ends = extremes(control) if cname not in SLOW else []
+            if len(ends) < 2:
+                continue
+            start, (a, b) = control.value, (ends[0], ends[-1])
+            for value in [a, b] * 3:
+                control.value = value
+            before = ex.renders["full"]
+            for value in [a, b] * 2:
+                control.value = value
+            assert ex.renders["full"] == before, f"{cname}: {a!r} <-> {b!r} lays out each time"
+            control.value = start
+    finally:
+        ex.release()

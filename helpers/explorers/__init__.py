@@ -28,9 +28,10 @@ The contract a new explorer implements is in :mod:`helpers.explorers.base`; the 
 are in :mod:`helpers.explorers.controls`. Add the builder to :data:`EXPLORERS` and the contract
 tests cover it.
 
-Long training runs (the training explorer) report progress in a bar; stop one with Jupyter's
-own *Kernel > Interrupt* (the square stop button): :func:`helpers.train.train` catches the
-interrupt and the explorer shows the run up to that epoch.
+Long training runs (the training explorer) report progress in a bar. A change made in the
+browser runs in the background: its *Stop* button ends it where it is, and the explorer shows the
+run up to that epoch. A run started from code (``update()``, ``set()``) ends on Jupyter's own
+*Kernel > Interrupt* (the square stop button) with the same result.
 """
 
 from .base import Explorer, display_mode

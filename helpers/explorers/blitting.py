@@ -13,18 +13,28 @@ saved background by blitting, and everything else, drawn into that background. A
 
 The layout (matplotlib's constrained layout) runs once, for the fonts and numbers drawn first,
 and is then frozen: running it at every draw would cost more than the rest of the draw. It runs
-again only when a panel's decorations grew into a neighbour's (:func:`.redraw.crowded`).
+again only when a panel's decorations grew into a neighbour's (:func:`.redraw.crowded`). When
+they crowd again where a layout already made room (a control moved back and forth between two
+values whose layouts each crowd the other's), the next layout leaves more room around every
+panel (:data:`PAD_GROWTH`), so that after a few changes one layout fits both and the figure is
+blitted again. No panel is left reaching over another.
 """
 
 from __future__ import annotations
 
 from . import redraw
 
+PAD_GROWTH = (0.02, 0.12)
+"""When two layouts alternate (see the module docstring), each new layout leaves the first of
+these inches more around every panel's decorations, up to the second more than the explorer's
+own pads."""
+
 
 class Blitter:
     """The pixels of ``figure``, drawn in full, by Axes or by blitting (see the module docstring).
 
-    ``pads`` are the inches the layout leaves around each panel's decorations, across and down.
+    ``pads`` are the inches the layout leaves around each panel's decorations, across and down
+    (more after alternating layouts, see the module docstring).
     ``renders`` counts the full draws (``"full"``), the redraws of stale Axes (``"axes"``) and
     the blits of the animated artists alone (``"blit"``).
     """
@@ -37,6 +47,7 @@ class Blitter:
         """True once something other than this blitter drew the figure: the browser asked for
         it (ipympl draws a figure when its front end first shows it)."""
         self._background, self._crowded, self._extents = None, frozenset(), {}
+        self._pads0, self._made_room = pads, set()
         self._own_draw = False
         figure.canvas.mpl_connect("draw_event", self._on_full_draw)
 
@@ -91,7 +102,16 @@ class Blitter:
 
     def _make_room(self) -> None:
         crowded = redraw.crowded(self.figure, self._extents)
-        if not crowded <= self._crowded:  # a panel's decorations grew into a neighbour's
+        new = crowded - self._crowded  # a panel's decorations grew into a neighbour's
+        if new & self._made_room:
+            # crowded again where a layout made room before: the layouts for two sets of
+            # numbers (a control moved back and forth) each crowd the other's. Leave more room
+            # around every panel, so that one layout fits both (up to a limit; past it, every
+            # such change is laid out again, as the first was).
+            step, most = PAD_GROWTH
+            self.pads = tuple(min(p + step, p0 + most) for p, p0 in zip(self.pads, self._pads0))
+        if new:
+            self._made_room |= new
             self.lay_out()  # make room for them: the layout for the numbers drawn now
             self._draw_full()
             crowded = redraw.crowded(self.figure, self._extents)  # left: not tried again

@@ -393,3 +393,19 @@ def test_alternating_between_the_ends_of_a_control_stops_laying_out_again(name):
             control.value = start
     finally:
         ex.release()
+
+
+def test_a_released_explorer_holds_no_axes_of_its_figure():
+    """After panels crowded (the layout made room, and remembers where), release() frees every
+    Axes: nothing of the explorer refers to them any more."""
+    import gc
+    import weakref
+
+    ex = explorers.build_symmetry_explorer(scheme="xavier_normal", steps=30)
+    ex.set(scheme="constant", activation="tanh")
+    for value in ["relu", "tanh"] * 2:  # each layout crowds the other's: the layout made room
+        ex.controls["activation"].value = value
+    refs = [weakref.ref(ax) for ax in ex.figure.axes]
+    ex.release()
+    gc.collect()
+    assert [r for r in refs if r() is not None] == []

@@ -96,9 +96,11 @@ class Blitter:
             redraw.place_labels(ax, renderer)
 
     def forget(self) -> None:
-        """Drop the saved background, the measured extents and the animated artists (the
-        figure was emptied)."""
+        """Drop everything that refers to the figure's artists: the saved background, the
+        measured extents, the crowded panels and the animated artists (the figure was emptied,
+        or is about to be)."""
         self._background, self._extents, self.animated = None, {}, []
+        self._crowded, self._made_room = frozenset(), set()
 
     def _make_room(self) -> None:
         crowded = redraw.crowded(self.figure, self._extents)

@@ -409,3 +409,9 @@ def test_a_released_explorer_holds_no_axes_of_its_figure():
     ex.release()
     gc.collect()
     assert [r for r in refs if r() is not None] == []
+
+
+def test_a_closed_explorer_still_shows_its_whole_figure(explorer):
+    before = explorer.pixels()
+    explorer.close()
+    assert np.array_equal(explorer.pixels(), before)  # the animated artists too

@@ -323,7 +323,7 @@ class Explorer:
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
         close_tree(self.widget)
-        self._blitter.forget()
+        self._blitter.forget(artists=False)  # the figure stays readable
 
     def release(self) -> None:
         """Close the explorer and free its memory (figure, numbers, caches): what building a

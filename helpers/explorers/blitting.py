@@ -95,12 +95,15 @@ class Blitter:
         for ax in self.figure.axes:
             redraw.place_labels(ax, renderer)
 
-    def forget(self) -> None:
-        """Drop everything that refers to the figure's artists: the saved background, the
-        measured extents, the crowded panels and the animated artists (the figure was emptied,
-        or is about to be)."""
-        self._background, self._extents, self.animated = None, {}, []
-        self._crowded, self._made_room = frozenset(), set()
+    def forget(self, *, artists: bool = True) -> None:
+        """Drop the saved background and, with ``artists``, everything that refers to the
+        figure's artists: the measured extents, the crowded panels and the animated artists
+        (the figure was emptied, or is about to be). Without, the figure can still be drawn
+        whole (in full, as the first time)."""
+        self._background = None
+        if artists:
+            self._extents, self.animated = {}, []
+            self._crowded, self._made_room = frozenset(), set()
 
     def _make_room(self) -> None:
         crowded = redraw.crowded(self.figure, self._extents)

@@ -128,7 +128,7 @@ class Explorer:
         self.readout = W.HTML(layout=W.Layout(margin="2px 0 4px 8px"))
         self.readout.style.font_size = _READOUT_SIZE[plotting.current_style()]
         self.readout.value = self._compute_and_draw()
-        self._lay_out()
+        self._blitter.lay_out()
         self._image = None
         # observed before the read-outs of the sliders are made (observers run in that order):
         # the figure, which a student watches, goes to the browser before the texts
@@ -277,11 +277,6 @@ class Explorer:
         w, h = self.figure.get_size_inches() * self.figure.dpi
         return int(round(w)), int(round(h))
 
-    def _lay_out(self) -> None:
-        for ax in self.figure.axes:
-            plotting.tidy_axes(ax)
-        self._blitter.lay_out()
-
     def restyle(self, mode: str) -> None:
         """Switch this explorer's figure to ``mode`` ("default" or "lecture"); called by
         :func:`helpers.plotting.use_style` for every live explorer."""
@@ -289,7 +284,7 @@ class Explorer:
             return
         self.readout.style.font_size = _READOUT_SIZE[mode]
         plotting.restyle_figure(self.figure, mode)
-        self._lay_out()
+        self._blitter.lay_out()
         if self.mode == "live":
             self.figure.canvas.layout.width = f"{self.pixel_size()[0] + 4}px"
         self.render()

@@ -22,6 +22,7 @@ blitted again. No panel is left reaching over another.
 
 from __future__ import annotations
 
+from .. import plotting
 from . import redraw
 
 PAD_GROWTH = (0.02, 0.12)
@@ -76,8 +77,11 @@ class Blitter:
             self._make_room()
 
     def lay_out(self) -> None:
-        """Run the constrained layout once for the current fonts and numbers, then freeze it."""
+        """Run the constrained layout once for the current fonts and numbers, then freeze it
+        (the ticks first made tidy: :func:`helpers.plotting.tidy_axes`)."""
         fig = self.figure
+        for ax in fig.axes:
+            plotting.tidy_axes(ax)
         fig.set_layout_engine("constrained", w_pad=self.pads[0], h_pad=self.pads[1])
         self.place_labels()  # for these fonts and numbers: the layout makes room for them
         self._own_draw = True

@@ -68,6 +68,14 @@ load average before and after and the versions of JupyterLab, ipympl, matplotlib
 are printed with it: on a shared 2-core machine the figures move with the load. ``--json PATH``
 writes every raw latency; ``--screenshots DIR`` saves a PNG of each explorer after its changes.
 
+A second table says where the time goes (:data:`STAGES`), per explorer and per floor explorer:
+the page also notes, for every change, its first message to the server after the key event (by
+wrapping ``WebSocket.prototype.send``), the first PNG picture it receives (ipympl makes a Blob
+URL of each: ``URL.createObjectURL`` wrapped) and the first paint of the canvas. Key -> message
+is the browser's handling of the key; message -> picture the server, the kernel (the explorer's
+own work and ipympl's PNG) and the way back; picture -> paint the decoding; paint -> seen the
+wait for the frame that shows it. The wrappers only note the time; they change nothing.
+
 The page is read through its DOM only: the ``.initlab-explorer`` boxes, their title, the
 ``.widget-label`` description of each slider and dropdown, the ``.noUi-handle`` (its
 ``aria-valuetext``, ``aria-valuemax``) and ``<select>``, and the ipympl canvas; nothing in the
@@ -181,6 +189,38 @@ def latencies(results) -> list:
         for r in results
         if r["status"] != "same pixels"
     ]
+
+
+STAGES = (
+    ("page", "key -> message", None, "sent"),
+    ("kernel", "message -> picture", "sent", "received"),
+    ("decode", "picture -> paint", "received", "drawn"),
+    ("frame", "paint -> seen", "drawn", "latency"),
+)
+"""Where a change's time goes, ``(name, heading, from, to)``: from the key event to the page's
+first message to the server; from there to the first PNG it receives (the server, the kernel's
+turn with the explorer's own work, ipympl's PNG, and the way back); to the first paint of the
+canvas (the browser decoding the picture, ipympl's copy of it); to the first frame that shows
+the new pixels. Each is a difference of two times the page notes for every change."""
+
+
+def stages(results) -> dict:
+    """The median of each :data:`STAGES` over the changes that were timed (``ok``) and have all
+    four times in order, ``n`` of them, and the median latency of those changes. The medians
+    of the stages need not add up to the median latency."""
+    full = []
+    for r in results:
+        t = [0.0] + [r.get(k) for k in ("sent", "received", "drawn", "latency")]
+        if r.get("status") == "ok" and None not in t and all(a <= b for a, b in zip(t, t[1:])):
+            full.append(dict(zip(("key", "sent", "received", "drawn", "latency"), t)))
+    out = {
+        "n": len(full),
+        "total": float(np.median([r["latency"] for r in full])) if full else None,
+    }
+    for name, _, start, end in STAGES:
+        d = [r[end] - r[start or "key"] for r in full]
+        out[name] = float(np.median(d)) if d else None
+    return out
 
 
 def goal_verdict(name: str, summary: dict) -> tuple[str, bool] | None:
@@ -370,6 +410,21 @@ _BENCH_JS = r"""
   };
   window.addEventListener('keydown', stamp, true);
   window.addEventListener('input', stamp, true);
+  // Where the time goes (B.stages): the first message the page sends after the key event (the
+  // control's new value, over the kernel's WebSocket) and the first PNG picture it receives
+  // (ipympl makes a Blob URL of each one), noted by wrapping the two calls; the first paint
+  // is noted by B.hook. Other pages' sockets and pictures are not on this page.
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function () {
+    if (B.armed && B.t0 !== null && B.sent === null) B.sent = performance.now();
+    return send.apply(this, arguments);
+  };
+  const objectURL = URL.createObjectURL;
+  URL.createObjectURL = function (obj) {
+    if (B.armed && B.t0 !== null && B.received === null && obj && obj.type === 'image/png')
+      B.received = performance.now();
+    return objectURL.apply(this, arguments);
+  };
   B.hash = (canvas) => {
     if (!canvas.width || !canvas.height) return 'empty:' + canvas.width + 'x' + canvas.height;
     const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -386,6 +441,8 @@ _BENCH_JS = r"""
       final: (B.last !== null && B.t0 !== null) ? B.last - B.t0 : null,
       drawn: (B.firstDraw !== null && B.t0 !== null) ? B.firstDraw - B.t0 : null,
       frames: B.frames, changes: B.changes, early_changes: B.early,
+      sent: (B.sent !== null && B.t0 !== null) ? B.sent - B.t0 : null,
+      received: (B.received !== null && B.t0 !== null) ? B.received - B.t0 : null,
     };
     if (B.t0 !== null) {  // times relative to the key event (only filled in with track)
       B.result.statuses = B.statuses.map(([t, s]) => [t - B.t0, s]);
@@ -451,7 +508,8 @@ _BENCH_JS = r"""
     B.hook(canvas);
     Object.assign(B, {armed: true, done: false, result: null, eventType: eventType, t0: null,
                       first: null, last: null, frames: 0, changes: 0, early: 0, cancel: null,
-                      firstDraw: null, lastDraw: null, statuses: [], progress: [],
+                      firstDraw: null, lastDraw: null, sent: null, received: null,
+                      statuses: [], progress: [],
                       idleSince: -Infinity});
     const tArm = performance.now();
     let prev = B.hash(canvas);
@@ -1190,6 +1248,20 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines).rstrip()
 
 
+def stages_table(browser: dict) -> str:
+    """Where the time goes (:data:`STAGES`), one row per explorer over all its controls, and
+    one per floor explorer when ``--floor`` measured them."""
+    entries = list(browser["explorers"]) + list(browser.get("floor_raw") or [])
+    head = f"{'explorer':<16}" + "".join(f" {h:>18}" for _, h, _, _ in STAGES)
+    head += f" {'total':>6} {'n':>4}"
+    lines = [head, "-" * len(head)]
+    for entry in entries:
+        st = stages([r for c in entry["controls"] for r in c["results"]])
+        cells = "".join(f" {_ms(st[name]):>18}" for name, _, _, _ in STAGES)
+        lines.append(f"{entry['name']:<16}{cells} {_ms(st['total']):>6} {st['n']:>4}")
+    return "\n".join(lines)
+
+
 def burst_table(entries: list[dict]) -> str:
     """The ``--burst`` table: one row per explorer."""
     head = (
@@ -1432,6 +1504,12 @@ def main(argv=None) -> int:
             "does almost nothing (one blitted line): JupyterLab, ipywidgets and ipympl alone"
         )
         print(format_table(rows))
+        print()
+        print(
+            "where the time goes (median ms of each stage over the changes that have all four\n"
+            "times; the stages' medians need not add up to the total's):"
+        )
+        print(stages_table(browser))
     print()
     print(f"load average at start: {' / '.join(map(str, load_start))}")
     print(f"load average at end:   {' / '.join(map(str, load_end))} ({os.cpu_count()} CPUs)")

@@ -41,7 +41,11 @@ Environment variables such as ``OPENBLAS_CORETYPE`` are reported and left as the
 
 Under each table: what ``train()`` costs over the plain loop, and the minor page faults per epoch
 (memory taken fresh from the operating system: the first epoch of every timed run, since each run
-hands its arrays back when it ends).
+hands its arrays back when it ends). Then, per network, the epoch's matrix products alone
+(:func:`product_shapes`: the forward products, the weight gradients and the gradients passed
+down, on seeded operands of the same shapes), timed in each child with its own library's product
+(``np.matmul(..., out=)``; ``torch.mm(..., out=)``), and the rest of each epoch: the ratio of the
+products is what the two BLAS libraries decide, the rest what the code around them does.
 
 Before timing, the PyTorch child also checks that the two implementations compute the same
 thing: five float64 epochs from the same initial weights give the same losses; the largest
@@ -106,6 +110,41 @@ def make_problem(name: str, dtype: str = "float64"):
         dtype=dtype,
     )
     return model, X, y
+
+
+def product_shapes(name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The matrix products of one epoch of ``name`` in the helpers' layout, as pairs of operand
+    shapes ``(rows, inner), (inner, cols)``: per layer (fan_in a, fan_out b, n samples) the
+    forward ``A @ W`` (n x a, a x b), the weight gradient ``A.T @ dZ`` (a x n, n x b) and, above
+    the first layer, the gradient passed down ``dZ @ W.T`` (n x b, b x a)."""
+    spec = NETS[name]
+    n, out = spec["n"], []
+    for l, (a, b) in enumerate(zip(spec["sizes"][:-1], spec["sizes"][1:]), start=1):
+        out += [((n, a), (a, b)), ((a, n), (n, b))]
+        if l > 1:
+            out.append(((n, b), (b, a)))
+    return out
+
+
+def products_run(name: str, dtype: str, matmul, wrap=None):
+    """``run(epochs)``: the matrix products of ``epochs`` epochs of ``name``, each one
+    ``matmul(P, Q, out)`` on seeded operands of :func:`product_shapes` (``wrap``, if given,
+    turns every numpy array into the framework's own, e.g. ``torch.from_numpy``). What a
+    framework's BLAS costs alone, whatever its code around the products."""
+    rng = np.random.default_rng(SEED)
+    wrap = wrap or (lambda a: a)
+    work = []
+    for (r, k), (k2, c) in product_shapes(name):
+        P = rng.standard_normal((r, k)).astype(dtype)
+        Q = rng.standard_normal((k2, c)).astype(dtype)
+        work.append((wrap(P), wrap(Q), wrap(np.empty((r, c), dtype))))
+
+    def run(epochs):
+        for _ in range(epochs):
+            for P, Q, out in work:
+                matmul(P, Q, out)
+
+    return run
 
 
 def minor_faults() -> int:
@@ -212,6 +251,9 @@ def worker_helpers(quick: bool) -> dict:
             train(model, X, y, epochs=n, lr=lr)
 
         steps["train"] = (run_train, epochs)
+        for dtype, label in (("float64", "products"), ("float32", "products32")):
+            run = products_run(name, dtype, lambda P, Q, out: np.matmul(P, Q, out=out))
+            steps[label] = (lambda run=run, n=epochs: run(n), epochs)
         best = best_times(steps, repeats)
         for k, v in best.items():
             out[f"{name}/{k}"] = v
@@ -277,6 +319,11 @@ def worker_torch(quick: bool, threads: int) -> dict:
                 torch_loop(net, Xt, yt, loss_fn, opt, n)
 
             steps[f"{name}/torch_{label}"] = (run, epochs)
+        for dtype, label in (("float64", "products"), ("float32", "products32")):
+            run = products_run(
+                name, dtype, lambda P, Q, out: torch.mm(P, Q, out=out), torch.from_numpy
+            )
+            steps[f"{name}/torch_{label}"] = (lambda run=run, n=epochs: run(n), epochs)
         out.update(best_times(steps, repeats))
     return out
 
@@ -356,7 +403,27 @@ def table(threads: int, ours: dict, theirs: dict | None) -> list[str]:
             if gap > SAME_LOSS:
                 line += f"  WARNING: more than {SAME_LOSS:g}, not the same computation"
         verdicts.append(line)
+        verdicts.append(products_line(name, label, ours, theirs))
     return lines + verdicts
+
+
+def products_line(name: str, label: str, ours: dict, theirs: dict | None) -> str:
+    """How much of an epoch is the matrix products (numpy's BLAS, and PyTorch's) and how much
+    the rest: the part of the ratio that the helpers' own code decides."""
+    p64, p32 = ours[f"{name}/products"], ours[f"{name}/products32"]
+    rest = ours[f"{name}/loop"] - p64
+    line = (
+        f"  {label}: matrix products alone {fmt_ms(p64)} f64 / {fmt_ms(p32)} f32 in numpy; "
+        f"the rest of the helpers' f64 epoch {fmt_ms(rest)}"
+    )
+    if theirs:
+        t64, t32 = theirs[f"{name}/torch_products"], theirs[f"{name}/torch_products32"]
+        their_rest = theirs[f"{name}/torch_f64"] - t64
+        line += (
+            f"; in torch {fmt_ms(t64)} / {fmt_ms(t32)}, the rest {fmt_ms(their_rest)}"
+            f"; numpy's products / torch's: {p64 / t64:.2f}x f64, {p32 / t32:.2f}x f32"
+        )
+    return line
 
 
 def main() -> int:

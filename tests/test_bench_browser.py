@@ -234,6 +234,38 @@ def test_the_floor_column_sits_on_each_explorers_row_for_all_its_controls():
     assert bench.build_rows(browser)[1]["floor_median"] is None
 
 
+def _staged(sent, received, drawn, latency, status="ok"):
+    return {"status": status, "sent": sent, "received": received, "drawn": drawn,
+            "latency": latency, "final": latency}  # fmt: skip
+
+
+def test_where_the_time_goes_from_the_times_the_page_notes():
+    results = [
+        _staged(2.0, 40.0, 55.0, 60.0),
+        _staged(4.0, 60.0, 70.0, 90.0),
+        _staged(3.0, 50.0, 52.0, 70.0),
+        _staged(None, 50.0, 52.0, 70.0),  # no message seen: left out
+        _staged(3.0, 30.0, 20.0, 70.0),  # out of order (a paint before the picture): left out
+        _staged(3.0, 50.0, 52.0, None, status="timeout"),
+    ]
+    st = bench.stages(results)
+    assert st["n"] == 3 and st["total"] == 70.0
+    assert st["page"] == 3.0  # key -> message
+    assert st["kernel"] == 47.0  # 38, 56, 47
+    assert st["decode"] == 10.0  # 15, 10, 2
+    assert st["frame"] == 18.0  # 5, 20, 18
+    assert bench.stages([]) == {"n": 0, "total": None, "page": None, "kernel": None,
+                                "decode": None, "frame": None}  # fmt: skip
+    browser = {
+        "explorers": [{"name": "depth", "controls": [{"results": results}]}],
+        "floor_raw": [{"name": "floor-depth", "controls": [{"results": results[:1]}]}],
+    }
+    head, _, depth, floor_row = bench.stages_table(browser).splitlines()
+    assert head.split()[-2:] == ["total", "n"]
+    assert depth.split() == ["depth", "3", "47", "10", "18", "70", "3"]
+    assert floor_row.split() == ["floor-depth", "2", "38", "15", "5", "60", "1"]
+
+
 _FLOOR_PATH = _PATH.parent / "floor_explorer.py"
 _floor_spec = importlib.util.spec_from_file_location("floor_explorer", _FLOOR_PATH)
 floor = importlib.util.module_from_spec(_floor_spec)

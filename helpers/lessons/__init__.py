@@ -1,7 +1,7 @@
 """The experiments behind each notebook's headline numbers.
 
 Each function runs one experiment of the course with the helpers and returns its numbers, so that
-a notebook prints them and ``tests/test_lessons.py`` asserts the lesson they teach: if a change to
+a notebook prints them and ``tests/test_lessons*.py`` assert the lesson they teach: if a change to
 the helpers breaks a lesson, a test says which one.
 
 One module per notebook group, all re-exported here (notebooks call ``lessons.<name>``):

@@ -30,7 +30,7 @@ class Claim:
 
     ``verdict`` is one of :data:`VERDICTS` and is decided from ``evidence`` by the function that
     ran the experiment, so a change in the helpers that changes the evidence changes the verdict
-    (and nbval and ``tests/test_lessons.py`` notice).
+    (and nbval and ``tests/test_lessons_training.py`` notice).
     """
 
     number: str

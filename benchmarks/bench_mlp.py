@@ -113,10 +113,12 @@ def make_problem(name: str, dtype: str = "float64"):
 
 
 def product_shapes(name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """The matrix products of one epoch of ``name`` in the helpers' layout, as pairs of operand
-    shapes ``(rows, inner), (inner, cols)``: per layer (fan_in a, fan_out b, n samples) the
-    forward ``A @ W`` (n x a, a x b), the weight gradient ``A.T @ dZ`` (a x n, n x b) and, above
-    the first layer, the gradient passed down ``dZ @ W.T`` (n x b, b x a)."""
+    """The matrix products of one epoch of ``name``, as pairs of operand shapes ``(rows, inner),
+    (inner, cols)``: per layer (fan_in a, fan_out b, n samples) the forward ``A @ W`` (n x a,
+    a x b), the weight gradient ``A.T @ dZ`` (a x n, n x b) and, above the first layer, the
+    gradient passed down ``dZ @ W.T`` (n x b, b x a). :func:`products_run` multiplies
+    C-contiguous operands of these shapes: the same products, whichever transposes each
+    library hands its BLAS."""
     spec = NETS[name]
     n, out = spec["n"], []
     for l, (a, b) in enumerate(zip(spec["sizes"][:-1], spec["sizes"][1:]), start=1):

@@ -41,16 +41,14 @@ BENCH_JS = r"""
     for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i], 0x01000193);
     return (h >>> 0).toString(16) + ':' + canvas.width + 'x' + canvas.height;
   };
+  // ms from the key event to time t (null when either was not seen)
+  const since = (t) => (t !== null && B.t0 !== null) ? t - B.t0 : null;
   B.finish = (status) => {
     B.armed = false;
     B.result = {
-      status: status,
-      latency: (B.first !== null && B.t0 !== null) ? B.first - B.t0 : null,
-      final: (B.last !== null && B.t0 !== null) ? B.last - B.t0 : null,
-      drawn: (B.firstDraw !== null && B.t0 !== null) ? B.firstDraw - B.t0 : null,
+      status: status, latency: since(B.first), final: since(B.last), drawn: since(B.firstDraw),
+      sent: since(B.sent), received: since(B.received),
       frames: B.frames, changes: B.changes, early_changes: B.early,
-      sent: (B.sent !== null && B.t0 !== null) ? B.sent - B.t0 : null,
-      received: (B.received !== null && B.t0 !== null) ? B.received - B.t0 : null,
     };
     if (B.t0 !== null) {  // times relative to the key event (only filled in with track)
       B.result.statuses = B.statuses.map(([t, s]) => [t - B.t0, s]);
